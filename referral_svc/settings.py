@@ -1,0 +1,11 @@
+"""Settings of the referral service (environment prefix `NIRM_REFERRAL_`)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NIRM_REFERRAL_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./.nirm-data/referral.db"

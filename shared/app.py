@@ -1,0 +1,196 @@
+"""The one app factory every part is built with.
+
+It wires what all parts share — problem+json errors, the request id, JSON logs, health
+checks, token verification, the outbox relay and the event inbox — so a part's own
+`create_app` only adds its routers and event handlers.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth.tokens import verifier_from_settings
+from shared.client import ServiceClient
+from shared.db import Database
+from shared.errors import (
+    PROBLEM_TYPES,
+    ServiceUnavailable,
+    UnexpectedErrors,
+    install_error_handlers,
+    problem_response,
+)
+from shared.events.inbox import Handler, Inbox, inbox_router
+from shared.events.outbox import Outbox
+from shared.events.relay import Relay, SecretResolver
+from shared.events.tables import EventTables
+from shared.logs import configure_logging
+from shared.requests import RequestIdMiddleware
+from shared.settings import ServiceSettings
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operationIds for generated SDKs: the route function's name."""
+    return route.name
+
+
+class BodySizeLimit:
+    """Refuses bodies over the limit with 413 before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        problem = PROBLEM_TYPES["payload-too-large"]
+        response = problem_response(
+            scope["path"], problem, f"The body may not exceed {MAX_BODY_BYTES} bytes."
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass
+class ServiceParts:
+    """What a part adds to the common app."""
+
+    name: str
+    title: str
+    routers: Sequence[APIRouter]
+    event_tables: EventTables | None = None
+    event_handlers: Mapping[str, Handler] = field(default_factory=dict)
+    secret_resolver: SecretResolver | None = None
+    openapi_tags: list[dict[str, Any]] = field(default_factory=list)
+
+
+def create_service_app(
+    parts: ServiceParts,
+    settings: ServiceSettings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_startup: Callable[[FastAPI], Any] | None = None,
+) -> FastAPI:
+    """Build a part's app; no I/O happens until the app starts (lifespan)."""
+    database = Database(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
+        relay_task = None
+        relay: Relay | None = app.state.relay
+        if relay is not None and settings.run_relay:
+            relay_task = asyncio.create_task(relay.run_forever(settings.relay_interval_seconds))
+        if on_startup is not None:
+            await on_startup(app)
+        try:
+            yield
+        finally:
+            if relay_task is not None:
+                relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay_task
+            if relay is not None:
+                await relay.aclose()
+            for client in app.state.clients.values():
+                await client.aclose()
+            await database.dispose()
+
+    app = FastAPI(
+        title=parts.title,
+        version="1",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        openapi_tags=parts.openapi_tags,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.verifier = verifier_from_settings(
+        settings.jwks_json,
+        settings.jwks_url,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        settings.call_timeout_seconds,
+        transport,
+    )
+    app.state.clients = {
+        name: ServiceClient(name, url, timeout=settings.call_timeout_seconds, transport=transport)
+        for name, url in settings.service_urls.items()
+        if name != parts.name
+    }
+    app.state.outbox = None
+    app.state.relay = None
+    if parts.event_tables is not None:
+        app.state.outbox = Outbox(parts.event_tables, parts.name, settings.subscriptions)
+        app.state.relay = Relay(
+            database,
+            parts.event_tables,
+            internal_secret=settings.internal_secret,
+            service_urls=settings.service_urls,
+            secret_resolver=parts.secret_resolver,
+            transport=transport,
+            timeout=settings.call_timeout_seconds,
+        )
+        inbox = Inbox(database, parts.event_tables, settings.internal_secret, parts.event_handlers)
+        app.include_router(inbox_router(lambda _request: inbox))
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(UnexpectedErrors)
+    app.add_middleware(RequestIdMiddleware)
+
+    health = APIRouter(prefix="/health", include_in_schema=False)
+
+    @health.get("/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @health.get("/ready")
+    async def ready(request: Request) -> dict[str, str]:
+        try:
+            await asyncio.wait_for(database.ping(), timeout=2.0)
+        except Exception as exc:
+            raise ServiceUnavailable("The database does not answer.") from exc
+        return {"status": "ok"}
+
+    app.include_router(health)
+    for router in parts.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Authentication and authorisation: one token check and one permission policy for all parts."""

@@ -1,0 +1,136 @@
+"""Verification of the suite's bearer tokens against the issuer's published keys (JWKS).
+
+The gateway signs with a private key only it holds; every part verifies with the public
+half, given inline (the runner writes it) or fetched from a JWKS URL (the gateway's, or an
+external OpenID Connect issuer's) and refreshed when an unknown key id shows up.
+"""
+
+import json
+import time
+import uuid
+from typing import Any
+
+import httpx
+import jwt
+
+from shared.auth.principal import Principal
+from shared.errors import ServiceUnavailable, Unauthenticated
+
+_ALGORITHMS = {"EdDSA", "ES256", "RS256", "PS256"}
+_REFRESH_AT_MOST_EVERY = 30.0
+_CACHE_FOR = 300.0
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks: dict[str, Any] | None = None,
+        jwks_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 5.0,
+    ) -> None:
+        if jwks is None and jwks_url is None:
+            raise ValueError("a JWKS or a JWKS URL is needed to verify tokens")
+        self.issuer = issuer
+        self.audience = audience
+        self._jwks_url = jwks_url
+        self._transport = transport
+        self._timeout = timeout
+        self._keys: dict[str, jwt.PyJWK] = self._parse(jwks) if jwks else {}
+        self._static = jwks is not None
+        self._fetched_at = 0.0
+
+    @staticmethod
+    def _parse(jwks: dict[str, Any]) -> dict[str, jwt.PyJWK]:
+        keys = {}
+        for entry in jwks.get("keys", []):
+            key = jwt.PyJWK(entry)
+            if key.algorithm_name in _ALGORITHMS and entry.get("use", "sig") == "sig":
+                keys[str(entry.get("kid", ""))] = key
+        return keys
+
+    async def _refresh(self) -> None:
+        if self._jwks_url is None:
+            return
+        now = time.monotonic()
+        if now - self._fetched_at < _REFRESH_AT_MOST_EVERY and self._keys:
+            return
+        try:
+            async with httpx.AsyncClient(transport=self._transport, timeout=self._timeout) as c:
+                response = await c.get(self._jwks_url)
+                response.raise_for_status()
+                self._keys = self._parse(response.json())
+        except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
+            raise ServiceUnavailable("The token issuer's keys cannot be fetched.") from exc
+        self._fetched_at = now
+
+    async def _key_for(self, kid: str) -> jwt.PyJWK:
+        stale = not self._static and time.monotonic() - self._fetched_at > _CACHE_FOR
+        if kid not in self._keys or stale:
+            await self._refresh()
+        key = self._keys.get(kid)
+        if key is None:
+            raise Unauthenticated("The token is signed with an unknown key.")
+        return key
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("The bearer token is malformed.") from exc
+        key = await self._key_for(str(header.get("kid", "")))
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=[key.algorithm_name],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+                leeway=10,
+            )
+            return _principal(claims, token)
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("The bearer token has expired.") from exc
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
+            raise Unauthenticated("The bearer token is not valid.") from exc
+
+
+def _principal(claims: dict[str, Any], token: str) -> Principal:
+    if claims.get("typ") == "refresh":
+        raise ValueError("a refresh token is not an access token")
+    roles = claims["roles"]
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise ValueError("roles must be a list of strings")
+    return Principal(
+        subject_id=uuid.UUID(str(claims["sub"])),
+        username=str(claims.get("name", "")),
+        organisation_id=uuid.UUID(str(claims["org"])),
+        organisation_kind=str(claims.get("org_kind", "")),
+        county=str(claims.get("county", "")),
+        roles=frozenset(roles),
+        kind=str(claims.get("kind", "user")),
+        token=token,
+    )
+
+
+def verifier_from_settings(
+    jwks_json: str | None,
+    jwks_url: str | None,
+    issuer: str,
+    audience: str,
+    timeout: float,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> TokenVerifier:
+    jwks = json.loads(jwks_json) if jwks_json else None
+    return TokenVerifier(
+        issuer=issuer,
+        audience=audience,
+        jwks=jwks,
+        jwks_url=jwks_url,
+        transport=transport,
+        timeout=timeout,
+    )

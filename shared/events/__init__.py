@@ -1,0 +1,1 @@
+"""Events between the parts: a transactional outbox, a relay, and idempotent consumption."""

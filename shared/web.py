@@ -1,0 +1,47 @@
+"""Request-scoped dependencies every part's routes use: the session and app services.
+
+The request scope owns the transaction: services `flush()`, and the session commits when
+the route has produced its answer (rolls back on any error), then wakes the relay if the
+transaction wrote events.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.client import ServiceClient
+from shared.errors import ServiceUnavailable
+from shared.events.outbox import PUBLISHED_FLAG, Outbox
+
+
+async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database = request.app.state.database
+    async with database.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    if session.info.get(PUBLISHED_FLAG) and request.app.state.relay is not None:
+        request.app.state.relay.wake()
+
+
+Session = Annotated[AsyncSession, Depends(db_session)]
+
+
+def outbox(request: Request) -> Outbox:
+    box: Outbox = request.app.state.outbox
+    return box
+
+
+AppOutbox = Annotated[Outbox, Depends(outbox)]
+
+
+def service_client(request: Request, name: str) -> ServiceClient:
+    client: ServiceClient | None = request.app.state.clients.get(name)
+    if client is None:
+        raise ServiceUnavailable(f"The {name} service is not configured.")
+    return client
