@@ -4,17 +4,41 @@ import httpx
 from fastapi import FastAPI
 
 from referral_svc.db import EVENTS
+from referral_svc.events import consumers
+from referral_svc.providers.router import router as providers_router
+from referral_svc.providers.service import ProviderSecrets
+from referral_svc.referrals.expiry import expiry_job
+from referral_svc.referrals.router import router as referrals_router
 from referral_svc.settings import Settings
 from shared.app import ServiceParts, create_service_app
+from shared.events.outbox import Outbox
+
+NAME = "referral"
+_TAGS = [
+    {"name": "providers", "description": "The directory of assistance providers"},
+    {"name": "provider-matches", "description": "Which providers may take a case, best first"},
+    {"name": "referrals", "description": "Cases sent to providers, and their answers"},
+]
 
 
 def create_app(
     settings: Settings | None = None, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> FastAPI:
+    settings = settings or Settings()
+    secrets = ProviderSecrets()
     parts = ServiceParts(
-        name="referral",
+        name=NAME,
         title="NIRM referral service",
-        routers=[],
+        routers=[providers_router, referrals_router],
         event_tables=EVENTS,
+        # The handlers' own outbox: the same tables, source and subscriptions as the one
+        # the app factory gives the routes (an Outbox holds nothing else).
+        event_handlers=consumers(Outbox(EVENTS, NAME, settings.subscriptions)),
+        secret_resolver=secrets.resolve,
+        openapi_tags=_TAGS,
+        jobs=[(settings.expiry_interval_seconds, expiry_job)],
     )
-    return create_service_app(parts, settings or Settings(), transport=transport)
+    app = create_service_app(parts, settings, transport=transport)
+    # The relay asks for a provider's webhook secret only once the app runs.
+    secrets.database = app.state.database
+    return app

@@ -1,5 +1,17 @@
 """Every table of the referral service, imported so the metadata knows them all."""
 
+from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.db import EVENTS
+from referral_svc.providers.models import Capacity, CoveredArea, OfferedService, Provider
+from referral_svc.referrals.models import Referral
 
-__all__ = ["EVENTS"]
+__all__ = [
+    "EVENTS",
+    "Capacity",
+    "CaseFacts",
+    "CaseRisk",
+    "CoveredArea",
+    "OfferedService",
+    "Provider",
+    "Referral",
+]

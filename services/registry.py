@@ -12,6 +12,9 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+# The gateway's port; each service listens at this plus its offset (`--base-port` moves all).
+BASE_PORT = 8000
+
 
 @dataclass(frozen=True)
 class Part:
@@ -23,6 +26,9 @@ class Part:
     publishes: tuple[str, ...] = ()
     consumes: tuple[str, ...] = ()
     env_prefix: str = field(default="")
+    # Settings that are keys with no default (base64 of 32 random bytes): `up` makes them
+    # once per data folder; a deployment passes its own (docker-compose.yml).
+    keys: tuple[str, ...] = ()
 
     @property
     def database_name(self) -> str:
@@ -33,6 +39,9 @@ class Part:
         module = import_module(self.package)
         assert module.__file__ is not None
         return Path(module.__file__).parent / "migrations"
+
+    def port(self, base_port: int = BASE_PORT) -> int:
+        return base_port + self.port_offset
 
     def settings_class(self) -> Any:
         return import_module(f"{self.package}.settings").Settings
@@ -50,6 +59,7 @@ IDENTIFICATION = Part(
     publishes=("case.opened", "case.status_changed", "consent.recorded", "consent.withdrawn"),
     consumes=("referral.created", "referral.status_changed", "repatriation.created"),
     env_prefix="NIRM_IDENTIFICATION_",
+    keys=("data_key", "index_key"),
 )
 RISK = Part(
     "risk",
@@ -100,5 +110,5 @@ def subscriptions() -> dict[str, list[str]]:
     return table
 
 
-def service_urls(host: str, base_port: int) -> dict[str, str]:
-    return {p.name: f"http://{host}:{base_port + p.port_offset}" for p in PARTS}
+def service_urls(host: str, base_port: int = BASE_PORT) -> dict[str, str]:
+    return {p.name: f"http://{host}:{p.port(base_port)}" for p in PARTS}

@@ -7,7 +7,8 @@ checks, token verification, the outbox relay and the event inbox — so a part's
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,11 @@ from shared.requests import RequestIdMiddleware
 from shared.settings import ServiceSettings
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+logger = logging.getLogger("nirm.jobs")
+
+# A periodic job: every `interval` seconds, `run(app)`. Every replica runs it, so a job must
+# be an idempotent conditional update (DESIGN.md, scaling out).
+Job = tuple[float, Callable[[FastAPI], Awaitable[Any]]]
 
 
 def operation_id(route: APIRoute) -> str:
@@ -97,6 +103,20 @@ class ServiceParts:
     event_handlers: Mapping[str, Handler] = field(default_factory=dict)
     secret_resolver: SecretResolver | None = None
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
+    # Checked by `/health/ready` after the database: raises `ServiceUnavailable` when what
+    # the part depends on (the gateway: every service) is not ready.
+    readiness: Callable[[Request], Awaitable[None]] | None = None
+    jobs: Sequence[Job] = ()
+
+
+async def _run_periodically(app: FastAPI, job: Job) -> None:
+    interval, run = job
+    while True:
+        try:
+            await run(app)
+        except Exception:
+            logger.exception("periodic job failed")
+        await asyncio.sleep(interval)
 
 
 def create_service_app(
@@ -105,6 +125,7 @@ def create_service_app(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     on_startup: Callable[[FastAPI], Any] | None = None,
+    on_shutdown: Callable[[FastAPI], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """Build a part's app; no I/O happens until the app starts (lifespan)."""
     database = Database(settings.database_url)
@@ -118,9 +139,20 @@ def create_service_app(
             relay_task = asyncio.create_task(relay.run_forever(settings.relay_interval_seconds))
         if on_startup is not None:
             await on_startup(app)
+        job_tasks = (
+            [asyncio.create_task(_run_periodically(app, job)) for job in parts.jobs]
+            if settings.run_jobs
+            else []
+        )
         try:
             yield
         finally:
+            for task in job_tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if on_shutdown is not None:
+                await on_shutdown(app)
             if relay_task is not None:
                 relay_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -188,6 +220,8 @@ def create_service_app(
             await asyncio.wait_for(database.ping(), timeout=2.0)
         except Exception as exc:
             raise ServiceUnavailable("The database does not answer.") from exc
+        if parts.readiness is not None:
+            await parts.readiness(request)
         return {"status": "ok"}
 
     app.include_router(health)

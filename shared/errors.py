@@ -86,6 +86,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
         "The adult's current consent of the needed scope is not on record.",
     ),
     ProblemType(
+        "no-capacity",
+        "No free place",
+        409,
+        "The provider has no free place left in a residential service the action needs.",
+    ),
+    ProblemType(
         "unmet-steps",
         "Steps not completed",
         409,

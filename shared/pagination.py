@@ -8,7 +8,7 @@ import base64
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
@@ -54,8 +54,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key, row_id = json.loads(raw)
-        return datetime.fromisoformat(key), uuid.UUID(row_id)
-    except (ValueError, TypeError) as exc:
+        when = datetime.fromisoformat(key)
+        # Keys are stored as aware UTC: a forged naive or out-of-range key must not reach SQL.
+        if when.tzinfo is None:
+            raise ValueError("naive cursor key")
+        return when.astimezone(UTC), uuid.UUID(row_id)
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
         raise ValidationProblem("cursor", "The cursor is not one this API issued.") from exc
 
 

@@ -28,4 +28,6 @@ class ServiceSettings(BaseSettings):
     call_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     relay_interval_seconds: float = Field(default=0.5, gt=0)
     run_relay: bool = True
+    # Periodic jobs (`ServiceParts.jobs`); tests turn them off and call the job themselves.
+    run_jobs: bool = True
     log_level: str = "INFO"

@@ -1,0 +1,1 @@
+"""Indicator catalogues: versioned, immutable once published, drafted by coordinators."""

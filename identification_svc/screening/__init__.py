@@ -1,0 +1,1 @@
+"""Screenings: indicator answers evaluated against a pinned catalogue version, stored."""

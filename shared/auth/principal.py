@@ -16,6 +16,9 @@ class Principal:
     roles: frozenset[str]
     kind: str  # "user" or "client"
     token: str
+    # The token's `iat` (seconds since the epoch): the gateway refuses tokens issued before
+    # the account last changed (disabled, new password, other roles).
+    issued_at: int = 0
 
     def can(self, permission: Permission) -> bool:
         return has_permission(self.roles, permission)

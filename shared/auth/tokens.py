@@ -114,6 +114,7 @@ def _principal(claims: dict[str, Any], token: str) -> Principal:
         roles=frozenset(roles),
         kind=str(claims.get("kind", "user")),
         token=token,
+        issued_at=int(claims["iat"]),
     )
 
 

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Mapped
 
 from identification_svc.db import EVENTS, Base
 from identification_svc.settings import Settings
@@ -35,6 +36,9 @@ class Note(BaseModel):
 
 class OutboxRow(Base):
     __table__ = EVENTS.outbox
+    id: Mapped[uuid.UUID]
+    topic: Mapped[str]
+    created_at: Mapped[datetime]
 
 
 class EventOut(BaseModel):

@@ -1,0 +1,1 @@
+"""The gateway: the suite's one public entry (tokens, accounts, docs, forwarding)."""

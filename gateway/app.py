@@ -1,0 +1,102 @@
+"""The gateway: `create_app(settings)` builds it, doing no work at import time.
+
+The suite's one public entry: it issues and checks tokens, manages accounts, documents the
+whole API, and forwards every other `/api/v1` path to the service that owns it.
+"""
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
+
+from gateway.docs.router import router as docs_router
+from gateway.docs.service import OpenApiCatalogue
+from gateway.forwarding.forwarder import HttpxForwarder
+from gateway.forwarding.router import readiness
+from gateway.forwarding.router import router as forwarding_router
+from gateway.forwarding.routes import RouteTable
+from gateway.identity.router import routers as identity_routers
+from gateway.identity.service import AccountService
+from gateway.settings import Settings
+from gateway.state import GatewayState
+from gateway.tokens.issuer import AccessTokenIssuer
+from gateway.tokens.keys import load_signing_key
+from gateway.tokens.router import jwks_router
+from gateway.tokens.router import router as token_router
+from shared.app import ServiceParts, create_service_app
+from shared.db import Database, utcnow
+
+_TAGS = [
+    {"name": "auth", "description": "Tokens (OAuth2)"},
+    {"name": "me", "description": "The caller"},
+    {"name": "organisations", "description": "Organisations taking part in the mechanism"},
+    {"name": "users", "description": "User accounts"},
+    {"name": "clients", "description": "API clients of other systems (machine to machine)"},
+]
+
+
+def create_app(
+    settings: Settings | None = None, *, transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    if settings.oidc_jwks_url:
+        signing_key = None
+        issuer = None
+        verification = {
+            "jwks_json": None,
+            "jwks_url": settings.oidc_jwks_url,
+            "jwt_issuer": settings.oidc_issuer or settings.jwt_issuer,
+        }
+    else:
+        signing_key = load_signing_key(settings)
+        issuer = AccessTokenIssuer(
+            signing_key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            ttl_seconds=settings.access_token_ttl_seconds,
+        )
+        verification = {"jwks_json": signing_key.jwks_json, "jwks_url": None}
+    # The shared verifier checks the gateway's own key (or the external issuer's).
+    settings = settings.model_copy(update=verification)
+    routes = RouteTable(settings.routes)
+    forwarder = HttpxForwarder(
+        settings.service_urls, timeout=settings.forward_timeout_seconds, transport=transport
+    )
+    state = GatewayState(
+        settings=settings,
+        routes=routes,
+        forwarder=forwarder,
+        openapi=OpenApiCatalogue(sorted(routes.parts)),
+        signing_key=signing_key,
+        issuer=issuer,
+    )
+
+    async def on_startup(app: FastAPI) -> None:
+        await forwarder.start()
+        if settings.bootstrap_admin_password is not None and state.own_tokens:
+            await _ensure_bootstrap_admin(
+                app.state.database, settings.bootstrap_admin_password.get_secret_value()
+            )
+
+    async def on_shutdown(_app: FastAPI) -> None:
+        await forwarder.aclose()
+
+    parts = ServiceParts(
+        name="gateway",
+        title="NIRM gateway",
+        routers=[token_router, jwks_router, *identity_routers, docs_router, forwarding_router],
+        openapi_tags=_TAGS,
+        readiness=readiness,
+    )
+    app = create_service_app(
+        parts, settings, transport=transport, on_startup=on_startup, on_shutdown=on_shutdown
+    )
+    app.state.gateway = state
+    return app
+
+
+async def _ensure_bootstrap_admin(database: Database, password: str) -> None:
+    try:
+        async with database.sessions() as session, session.begin():
+            await AccountService(session).ensure_bootstrap_admin(password, utcnow())
+    except IntegrityError:
+        pass  # another replica, starting at the same moment, made it first

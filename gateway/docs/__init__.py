@@ -1,0 +1,1 @@
+"""The suite's public documentation: the merged OpenAPI document, `/docs`, `/problems`."""

@@ -1,0 +1,1 @@
+"""Forwarding of the public API to the service that owns each path."""

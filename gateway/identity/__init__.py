@@ -1,0 +1,1 @@
+"""Identity: organisations, users and API clients, and who they are at each request."""

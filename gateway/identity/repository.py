@@ -1,0 +1,137 @@
+"""Every query on organisations, users and API clients.
+
+Accounts are managed by administrators only (who see them all), so there is no scoping
+statement here; `account_state` is the one lookup the gateway makes on every request.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from gateway.identity.models import ApiClient, Organisation, User
+from shared.pagination import PageParams, paginate
+
+
+@dataclass(frozen=True)
+class AccountState:
+    active: bool
+    tokens_not_before: datetime
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def account_state(self, kind: str, account_id: uuid.UUID) -> AccountState | None:
+        """Whether the token's account is active and since when its tokens are valid: one
+        primary-key lookup, in the users or the clients table by the token's `kind`."""
+        table: type[User] | type[ApiClient]
+        if kind == "user":
+            table = User
+        elif kind == "client":
+            table = ApiClient
+        else:
+            return None
+        row = (
+            await self.session.execute(
+                select(table.active, table.tokens_not_before).where(table.id == account_id)
+            )
+        ).one_or_none()
+        return None if row is None else AccountState(row.active, row.tokens_not_before)
+
+    # Organisations
+
+    async def add(self, entity: Organisation | User | ApiClient) -> None:
+        self.session.add(entity)
+        await self.session.flush()
+
+    async def organisation(self, organisation_id: uuid.UUID) -> Organisation | None:
+        return await self.session.get(Organisation, organisation_id)
+
+    async def organisation_named(self, name: str, kind: str, county: str) -> Organisation | None:
+        return await self.session.scalar(
+            select(Organisation)
+            .where(
+                Organisation.name == name,
+                Organisation.kind == kind,
+                Organisation.county == county,
+            )
+            .order_by(Organisation.created_at)
+            .limit(1)
+        )
+
+    async def organisations(
+        self, page: PageParams, *, kind: str | None, county: str | None
+    ) -> tuple[Sequence[Organisation], str | None]:
+        statement = select(Organisation)
+        if kind is not None:
+            statement = statement.where(Organisation.kind == kind)
+        if county is not None:
+            statement = statement.where(Organisation.county == county)
+        return await paginate(
+            self.session,
+            statement,
+            page,
+            key=Organisation.created_at,
+            row_id=Organisation.id,
+            key_of=lambda row: (row.created_at, row.id),
+        )
+
+    # Users
+
+    def _users(self) -> Select[User]:
+        return select(User).options(joinedload(User.organisation))
+
+    async def user(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.scalar(self._users().where(User.id == user_id))
+
+    async def user_named(self, username: str) -> User | None:
+        return await self.session.scalar(
+            self._users().where(func.lower(User.username) == username.lower())
+        )
+
+    async def users(
+        self, page: PageParams, *, organisation_id: uuid.UUID | None, active: bool | None
+    ) -> tuple[Sequence[User], str | None]:
+        statement = select(User)
+        if organisation_id is not None:
+            statement = statement.where(User.organisation_id == organisation_id)
+        if active is not None:
+            statement = statement.where(User.active == active)
+        return await paginate(
+            self.session,
+            statement,
+            page,
+            key=User.created_at,
+            row_id=User.id,
+            key_of=lambda row: (row.created_at, row.id),
+        )
+
+    # API clients
+
+    async def client(self, client_id: uuid.UUID) -> ApiClient | None:
+        return await self.session.scalar(
+            select(ApiClient)
+            .options(joinedload(ApiClient.organisation))
+            .where(ApiClient.id == client_id)
+        )
+
+    async def clients(
+        self, page: PageParams, *, organisation_id: uuid.UUID | None
+    ) -> tuple[Sequence[ApiClient], str | None]:
+        statement = select(ApiClient)
+        if organisation_id is not None:
+            statement = statement.where(ApiClient.organisation_id == organisation_id)
+        return await paginate(
+            self.session,
+            statement,
+            page,
+            key=ApiClient.created_at,
+            row_id=ApiClient.id,
+            key_of=lambda row: (row.created_at, row.id),
+        )

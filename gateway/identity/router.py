@@ -1,0 +1,202 @@
+"""Routes of identity: `/api/v1/me` for anyone, and the administration of organisations,
+users and API clients for holders of `manage_accounts` (admins)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from gateway.gatekeeper import authenticate
+from gateway.identity.models import ApiClient, Organisation, OrganisationKind, User
+from gateway.identity.schemas import (
+    ClientCreate,
+    ClientCreated,
+    ClientOut,
+    ClientPage,
+    ClientUpdate,
+    County,
+    Me,
+    MeOrganisation,
+    OrganisationCreate,
+    OrganisationOut,
+    OrganisationPage,
+    UserCreate,
+    UserOut,
+    UserPage,
+    UserUpdate,
+)
+from gateway.identity.service import AccountService
+from shared.auth.deps import CurrentPrincipal, require
+from shared.auth.policy import Permission
+from shared.db import utcnow
+from shared.errors import error_responses
+from shared.pagination import PageQuery
+from shared.web import Session
+
+
+def account_service(session: Session) -> AccountService:
+    return AccountService(session)
+
+
+Accounts = Annotated[AccountService, Depends(account_service)]
+_AUTHENTICATED = [Depends(authenticate)]
+_ADMIN = [*_AUTHENTICATED, Depends(require(Permission.MANAGE_ACCOUNTS))]
+
+
+def _organisation_out(organisation: Organisation) -> OrganisationOut:
+    return OrganisationOut.model_validate(organisation, from_attributes=True)
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
+def _client_out(client: ApiClient) -> ClientOut:
+    return ClientOut(
+        client_id=client.id,
+        name=client.name,
+        organisation_id=client.organisation_id,
+        roles=client.roles,
+        active=client.active,
+        created_at=client.created_at,
+        updated_at=client.updated_at,
+    )
+
+
+me_router = APIRouter(
+    prefix="/api/v1", tags=["me"], dependencies=_AUTHENTICATED, responses=error_responses(401)
+)
+
+
+@me_router.get("/me", responses=error_responses(404))
+async def get_me(principal: CurrentPrincipal, accounts: Accounts) -> Me:
+    """Who the token speaks for: the user (or API client), its organisation and roles.
+
+    Read from the token, which the gateway has just checked against the account as it
+    stands now, and the organisation's record."""
+    organisation = await accounts.organisation_of(principal)
+    return Me(
+        user_id=principal.subject_id,
+        username=principal.username,
+        kind=principal.kind,
+        organisation=MeOrganisation(
+            id=organisation.id,
+            name=organisation.name,
+            kind=OrganisationKind(organisation.kind),
+            county=organisation.county,
+        ),
+        roles=sorted(principal.roles),
+    )
+
+
+organisations_router = APIRouter(
+    prefix="/api/v1/organisations",
+    tags=["organisations"],
+    dependencies=_ADMIN,
+    responses=error_responses(401, 403, 422),
+)
+
+
+@organisations_router.post("", status_code=status.HTTP_201_CREATED)
+async def create_organisation(
+    data: OrganisationCreate, accounts: Accounts, response: Response
+) -> OrganisationOut:
+    organisation = await accounts.create_organisation(data, utcnow())
+    response.headers["Location"] = f"/api/v1/organisations/{organisation.id}"
+    return _organisation_out(organisation)
+
+
+@organisations_router.get("")
+async def list_organisations(
+    accounts: Accounts,
+    page: PageQuery,
+    kind: OrganisationKind | None = None,
+    county: Annotated[County | None, Query()] = None,
+) -> OrganisationPage:
+    rows, cursor = await accounts.organisations(page, kind=kind, county=county)
+    return OrganisationPage(items=[_organisation_out(row) for row in rows], next_cursor=cursor)
+
+
+@organisations_router.get("/{organisation_id}", responses=error_responses(404))
+async def get_organisation(organisation_id: uuid.UUID, accounts: Accounts) -> OrganisationOut:
+    return _organisation_out(await accounts.organisation(organisation_id))
+
+
+users_router = APIRouter(
+    prefix="/api/v1/users",
+    tags=["users"],
+    dependencies=_ADMIN,
+    responses=error_responses(401, 403, 422),
+)
+
+
+@users_router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
+async def create_user(data: UserCreate, accounts: Accounts, response: Response) -> UserOut:
+    user = await accounts.create_user(data, utcnow())
+    response.headers["Location"] = f"/api/v1/users/{user.id}"
+    return _user_out(user)
+
+
+@users_router.get("")
+async def list_users(
+    accounts: Accounts,
+    page: PageQuery,
+    organisation_id: uuid.UUID | None = None,
+    active: bool | None = None,
+) -> UserPage:
+    rows, cursor = await accounts.users(page, organisation_id=organisation_id, active=active)
+    return UserPage(items=[_user_out(row) for row in rows], next_cursor=cursor)
+
+
+@users_router.get("/{user_id}", responses=error_responses(404))
+async def get_user(user_id: uuid.UUID, accounts: Accounts) -> UserOut:
+    return _user_out(await accounts.user(user_id))
+
+
+@users_router.patch("/{user_id}", responses=error_responses(404, 409))
+async def update_user(
+    user_id: uuid.UUID, data: UserUpdate, accounts: Accounts, principal: CurrentPrincipal
+) -> UserOut:
+    """Change a user; a new password, new roles or `active: false` revoke its tokens."""
+    return _user_out(await accounts.update_user(user_id, data, principal, utcnow()))
+
+
+clients_router = APIRouter(
+    prefix="/api/v1/clients",
+    tags=["clients"],
+    dependencies=_ADMIN,
+    responses=error_responses(401, 403, 422),
+)
+
+
+@clients_router.post("", status_code=status.HTTP_201_CREATED)
+async def create_client(
+    data: ClientCreate, accounts: Accounts, response: Response
+) -> ClientCreated:
+    """Register an API client; its `client_secret` is in this answer only."""
+    client, secret = await accounts.create_client(data, utcnow())
+    response.headers["Location"] = f"/api/v1/clients/{client.id}"
+    response.headers["Cache-Control"] = "no-store"
+    return ClientCreated(**_client_out(client).model_dump(), client_secret=secret)
+
+
+@clients_router.get("")
+async def list_clients(
+    accounts: Accounts, page: PageQuery, organisation_id: uuid.UUID | None = None
+) -> ClientPage:
+    rows, cursor = await accounts.clients(page, organisation_id=organisation_id)
+    return ClientPage(items=[_client_out(row) for row in rows], next_cursor=cursor)
+
+
+@clients_router.get("/{client_id}", responses=error_responses(404))
+async def get_client(client_id: uuid.UUID, accounts: Accounts) -> ClientOut:
+    return _client_out(await accounts.client(client_id))
+
+
+@clients_router.patch("/{client_id}", responses=error_responses(404))
+async def update_client(client_id: uuid.UUID, data: ClientUpdate, accounts: Accounts) -> ClientOut:
+    """Change a client; new roles or `active: false` revoke its tokens."""
+    return _client_out(await accounts.update_client(client_id, data, utcnow()))
+
+
+routers = (me_router, organisations_router, users_router, clients_router)

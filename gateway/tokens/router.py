@@ -1,0 +1,120 @@
+"""`POST /api/v1/auth/token` (OAuth2, RFC 6749) and `GET /.well-known/jwks.json`.
+
+The token endpoint is the one place that answers errors in the OAuth2 format rather than
+problem+json, malformed forms included: its route class turns validation errors into
+`invalid_request`.
+"""
+
+import base64
+import binascii
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import unquote_plus
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from gateway.state import GatewayState, gateway_state
+from gateway.tokens.schemas import OAuthErrorBody, OAuthErrorCode, TokenRequest, TokenResponse
+from gateway.tokens.service import OAuthError, TokenService
+from shared.db import utcnow
+from shared.errors import NotFound, validation_errors
+from shared.web import Session
+
+# RFC 6749 §5.1: token answers must not be cached.
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def oauth_error_response(error: OAuthError) -> JSONResponse:
+    headers = dict(_NO_STORE)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="nirm"'
+    body = OAuthErrorBody(error=error.error, error_description=error.description)
+    return JSONResponse(body.model_dump(mode="json"), status_code=error.status, headers=headers)
+
+
+class _OAuthRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def oauth_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                detail = "; ".join(f"{e.field}: {e.message}" for e in validation_errors(exc))
+                return oauth_error_response(OAuthError(OAuthErrorCode.INVALID_REQUEST, detail))
+
+        return oauth_handler
+
+
+def _basic_client(request: Request) -> tuple[str, str] | None:
+    """Client id and secret from `Authorization: Basic` (RFC 6749 §2.3.1), if sent."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, separator, secret = (
+            base64.b64decode(credentials, validate=True).decode().partition(":")
+        )
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise OAuthError(
+            OAuthErrorCode.INVALID_CLIENT, "The Basic credentials are malformed."
+        ) from exc
+    if not separator:
+        raise OAuthError(OAuthErrorCode.INVALID_CLIENT, "The Basic credentials are malformed.")
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+router = APIRouter(route_class=_OAuthRoute, tags=["auth"])
+# One "4XX" entry (400 for a malformed request or a refused grant, 401 for a client that
+# failed to authenticate): the endpoint never answers FastAPI's default 422.
+_OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "model": OAuthErrorBody,
+        "description": "400: a malformed request or a refused grant; 401: unknown client or "
+        "wrong client secret (RFC 6749 §5.2)",
+    },
+}
+
+
+@router.post(
+    "/api/v1/auth/token",
+    response_model=TokenResponse,
+    response_model_exclude_none=True,
+    responses=_OAUTH_ERRORS,
+    openapi_extra={"security": []},
+)
+async def create_token(
+    form: Annotated[TokenRequest, Form()],
+    request: Request,
+    session: Session,
+    state: Annotated[GatewayState, Depends(gateway_state)],
+) -> Response:
+    """Get an access token: for a user (`password`), an API client (`client_credentials`)
+    or by a refresh token (`refresh_token`), which is rotated on each use."""
+    try:
+        if state.issuer is None:
+            raise OAuthError(
+                OAuthErrorCode.UNSUPPORTED_GRANT_TYPE,
+                "Tokens are issued by the suite's OpenID Connect provider, not the gateway.",
+            )
+        service = TokenService(session, state.issuer, state.settings.refresh_token_ttl_seconds)
+        # Only a client authenticates with Basic; a user agent may send other credentials.
+        basic = _basic_client(request) if form.grant_type == "client_credentials" else None
+        answer = await service.grant(form, basic, utcnow())
+    except OAuthError as error:
+        return oauth_error_response(error)
+    return JSONResponse(answer.model_dump(exclude_none=True), headers=_NO_STORE)
+
+
+jwks_router = APIRouter(include_in_schema=False)
+
+
+@jwks_router.get("/.well-known/jwks.json")
+async def jwks(state: Annotated[GatewayState, Depends(gateway_state)]) -> JSONResponse:
+    """The public keys that verify the gateway's tokens."""
+    if state.signing_key is None:
+        raise NotFound("The gateway issues no tokens; the OpenID Connect provider does.")
+    return JSONResponse(state.signing_key.jwks, headers={"Cache-Control": "public, max-age=300"})

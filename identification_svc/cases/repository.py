@@ -1,0 +1,165 @@
+"""Every query on cases, their decisions, access grants and duplicate flags.
+
+`visible_to` is the one statement of which cases a caller may see; every read and list of
+a case (and of what hangs off a case elsewhere: screenings, persons, consents) goes
+through it, so organisation scope has one place to be right.
+"""
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from identification_svc.cases.models import Case, CaseAccess, CaseDecision, PossibleDuplicate
+from shared.auth.policy import Permission
+from shared.auth.principal import Principal
+from shared.pagination import PageParams, paginate
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str | None = None
+    county: str | None = None
+    updated_since: datetime | None = None
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def visible_to(principal: Principal) -> ColumnElement[bool]:
+        """The cases `principal` may see (access.md, organisation scope):
+
+        - a coordinator of the national agency: every case;
+        - a regional coordinator: the cases of its county;
+        - anyone else: the cases its organisation opened, and those it was given access to
+          by a referral sent to it or a repatriation it works on (`case_access`).
+        Roles without the permission to read cases see none.
+        """
+        if not principal.can(Permission.READ_CASES):
+            return false()
+        if principal.sees_all_cases:
+            return true()
+        granted = select(CaseAccess.case_id).where(
+            CaseAccess.organisation_id == principal.organisation_id,
+            CaseAccess.active.is_(True),
+        )
+        scope = [
+            Case.opened_by_organisation_id == principal.organisation_id,
+            Case.id.in_(granted),
+        ]
+        county = principal.coordinated_county
+        if county is not None:
+            scope.append(Case.county == county)
+        return or_(*scope)
+
+    def add(self, *rows: Case | CaseDecision) -> None:
+        self.session.add_all(rows)
+
+    async def get_visible(
+        self, principal: Principal, case_id: uuid.UUID, *, details: bool = False
+    ) -> Case | None:
+        statement = select(Case).where(Case.id == case_id, self.visible_to(principal))
+        if details:
+            statement = statement.options(*_DETAILS)
+        case: Case | None = await self.session.scalar(statement)
+        return case
+
+    async def is_visible(self, principal: Principal, case_id: uuid.UUID) -> bool:
+        statement = select(Case.id).where(Case.id == case_id, self.visible_to(principal))
+        return await self.session.scalar(statement) is not None
+
+    async def with_details(self, case: Case) -> Case:
+        """`case` with its decisions and duplicate flags loaded (after a change)."""
+        await self.session.refresh(case, ["decisions", "possible_duplicates"])
+        return case
+
+    async def page(
+        self, principal: Principal, filters: CaseFilters, params: PageParams
+    ) -> tuple[Sequence[Case], str | None]:
+        statement = select(Case).where(self.visible_to(principal)).options(*_DETAILS)
+        if filters.status is not None:
+            statement = statement.where(Case.status == filters.status)
+        if filters.county is not None:
+            statement = statement.where(Case.county == filters.county)
+        if filters.updated_since is not None:
+            statement = statement.where(Case.updated_at >= filters.updated_since)
+        return await paginate(
+            self.session,
+            statement,
+            params,
+            key=Case.updated_at,
+            row_id=Case.id,
+            key_of=lambda case: (case.updated_at, case.id),
+        )
+
+    async def status_before_closing(self, case_id: uuid.UUID) -> str | None:
+        """The status a closed case had when it was last closed (to reopen it there)."""
+        statement = (
+            select(CaseDecision.from_status)
+            .where(CaseDecision.case_id == case_id, CaseDecision.to_status == "closed")
+            .order_by(CaseDecision.decided_at.desc(), CaseDecision.id.desc())
+            .limit(1)
+        )
+        status: str | None = await self.session.scalar(statement)
+        return status
+
+    async def by_ids(self, case_ids: Collection[uuid.UUID]) -> Sequence[Case]:
+        if not case_ids:
+            return []
+        return (await self.session.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
+
+    async def by_id(self, case_id: uuid.UUID) -> Case | None:
+        """A case whatever its scope: for the mechanism's own work, never for a caller."""
+        return await self.session.get(Case, case_id)
+
+    async def access_grants(
+        self, case_id: uuid.UUID, source: str, source_id: uuid.UUID
+    ) -> Sequence[CaseAccess]:
+        statement = select(CaseAccess).where(
+            CaseAccess.case_id == case_id,
+            CaseAccess.source == source,
+            CaseAccess.source_id == source_id,
+        )
+        return (await self.session.scalars(statement)).all()
+
+    def add_access(self, grant: CaseAccess) -> None:
+        self.session.add(grant)
+
+    async def duplicate_flags(self, case_id: uuid.UUID) -> set[tuple[uuid.UUID, str]]:
+        """(other case, matched on) of the flags on `case_id` (each has its twin there)."""
+        statement = select(PossibleDuplicate.other_case_id, PossibleDuplicate.matched_on).where(
+            PossibleDuplicate.case_id == case_id
+        )
+        return {
+            (row.other_case_id, row.matched_on) for row in await self.session.execute(statement)
+        }
+
+    async def replace_duplicate_flags(
+        self, case_id: uuid.UUID, matches: Collection[tuple[uuid.UUID, str]], now: datetime
+    ) -> None:
+        """Make the flags between `case_id` and other cases exactly `matches` (other case,
+        matched on), on both sides."""
+        await self.session.execute(
+            delete(PossibleDuplicate).where(
+                or_(
+                    PossibleDuplicate.case_id == case_id,
+                    PossibleDuplicate.other_case_id == case_id,
+                )
+            )
+        )
+        self.session.add_all(
+            PossibleDuplicate(
+                case_id=one, other_case_id=other, matched_on=matched_on, flagged_at=now
+            )
+            for other_case_id, matched_on in matches
+            for one, other in ((case_id, other_case_id), (other_case_id, case_id))
+        )
+
+
+_DETAILS = (selectinload(Case.decisions), selectinload(Case.possible_duplicates))

@@ -1,0 +1,325 @@
+"""Use cases of cases: open (by hand or from a screening), correct facts, take decisions.
+
+Every change of status goes through `states.apply_decision` and leaves a decision record
+(who, roles, organisation, when, basis, note, authority, closing reason); every change of
+a case bumps its row version and `updated_at` and, for a new case or a new status, writes
+the event other parts keep their copy of the case from.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identification_svc import events
+from identification_svc.cases.models import Case, CaseDecision
+from identification_svc.cases.reflection import Period, is_foreign, reflection_period
+from identification_svc.cases.repository import CaseFilters, CaseRepository
+from identification_svc.cases.schemas import CaseCreate, CaseUpdate, DecisionCreate
+from identification_svc.cases.states import (
+    DecisionNotPermitted,
+    IllegalTransition,
+    Status,
+    apply_decision,
+)
+from identification_svc.db import save
+from identification_svc.fields import unique_forms
+from identification_svc.screening.rules import is_child
+from shared.auth.principal import Principal
+from shared.db import new_id, utcnow
+from shared.errors import Forbidden, NotFound, Problem
+from shared.etag import check_if_match
+from shared.events.outbox import Outbox
+from shared.pagination import PageParams
+
+
+class CaseNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no case with this id that you may see.")
+
+
+class IllegalCaseTransition(Problem):
+    slug = "illegal-transition"
+
+    def __init__(self, current_status: str, decision: str) -> None:
+        super().__init__(
+            f"A case that is '{current_status}' cannot take the decision '{decision}'.",
+            extra={"current_status": current_status, "decision": decision},
+        )
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case is opened with: the facts other parts need, never a name."""
+
+    is_child: bool
+    county: str | None
+    gender: str
+    citizenship: str | None
+    exploitation_forms: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Why a case is opened, for its first decision record."""
+
+    status: Status
+    basis: str
+    note: str | None = None
+    screening_id: uuid.UUID | None = None
+
+
+class CaseService:
+    def __init__(
+        self, session: AsyncSession, outbox: Outbox, *, reflection_period_days: int
+    ) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.repository = CaseRepository(session)
+        self.reflection_period_days = reflection_period_days
+
+    async def get(self, principal: Principal, case_id: uuid.UUID) -> Case:
+        case = await self.repository.get_visible(principal, case_id, details=True)
+        if case is None:
+            raise CaseNotFound()
+        return case
+
+    async def page(
+        self, principal: Principal, filters: CaseFilters, params: PageParams
+    ) -> tuple[Sequence[Case], str | None]:
+        return await self.repository.page(principal, filters, params)
+
+    async def open_by_hand(self, principal: Principal, data: CaseCreate) -> Case:
+        facts = CaseFacts(
+            is_child=is_child(data.subject.age, data.subject.possibly_minor),
+            county=data.county,
+            gender=data.subject.gender,
+            citizenship=data.subject.citizenship,
+            exploitation_forms=data.exploitation_forms,
+        )
+        case = await self.open(principal, facts, Opening("potential", data.basis, data.note))
+        return await self.repository.with_details(case)
+
+    async def open(
+        self,
+        principal: Principal,
+        facts: CaseFacts,
+        opening: Opening,
+        *,
+        case_id: uuid.UUID | None = None,
+    ) -> Case:
+        """Open a case (with `case_id` when the caller needed the id beforehand)."""
+        now = utcnow()
+        case = Case(
+            id=case_id or new_id(),
+            status=opening.status,
+            is_child=facts.is_child,
+            county=facts.county,
+            exploitation_forms=unique_forms(facts.exploitation_forms),
+            gender=facts.gender,
+            citizenship=facts.citizenship,
+            is_foreign=is_foreign(_listed(facts.citizenship)),
+            opened_by_organisation_id=principal.organisation_id,
+            opened_by=principal.subject_id,
+            created_at=now,
+        )
+        self._record(
+            case,
+            principal,
+            now,
+            decision="opened",
+            from_status=None,
+            basis=opening.basis,
+            note=opening.note,
+            screening_id=opening.screening_id,
+        )
+        self.repository.add(case)
+        await self._changed(case, now)
+        await events.case_opened(self.outbox, self.session, case)
+        return case
+
+    async def update(
+        self, principal: Principal, case: Case, changes: CaseUpdate, if_match: str | None
+    ) -> Case:
+        check_if_match(if_match, case.id, case.row_version)
+        given = changes.model_dump(exclude_unset=True)
+        if "exploitation_forms" in given:
+            given["exploitation_forms"] = unique_forms(given["exploitation_forms"])
+        for name, value in given.items():
+            setattr(case, name, value)
+        if "citizenship" in given:
+            case.is_foreign = is_foreign(_listed(case.citizenship))
+        await self._changed(case, utcnow())
+        return await self.repository.with_details(case)
+
+    async def decide(
+        self, principal: Principal, case: Case, data: DecisionCreate, if_match: str | None
+    ) -> Case:
+        check_if_match(if_match, case.id, case.row_version)
+        before_closing = None
+        if data.status == "reopened":
+            before_closing = await self.repository.status_before_closing(case.id)
+        current = cast(Status, case.status)
+        try:
+            status = apply_decision(
+                current,
+                data.status,
+                principal.roles,
+                previous_status=cast(Status | None, before_closing),
+            )
+        except DecisionNotPermitted as exc:
+            raise Forbidden(f"Your roles may not take the decision '{data.status}'.") from exc
+        except IllegalTransition as exc:
+            raise IllegalCaseTransition(current, data.status) from exc
+        await self._move(
+            case,
+            principal,
+            status,
+            decision=data.status,
+            basis=data.basis,
+            note=data.note,
+            authority=data.authority,
+            closing_reason=data.closing_reason,
+        )
+        return await self.repository.with_details(case)
+
+    async def presume_from_screening(
+        self, principal: Principal, case: Case, screening_id: uuid.UUID
+    ) -> None:
+        """A `presumed_victim` screening of a `potential` case makes it `presumed`
+        (identification.md); any other status is a person's decision and stays."""
+        if case.status != "potential":
+            return
+        status = apply_decision("potential", "presumed", principal.roles)
+        await self._move(
+            case,
+            principal,
+            status,
+            decision="presumed",
+            basis=screening_basis("presumed_victim"),
+            screening_id=screening_id,
+        )
+
+    async def person_stated(
+        self,
+        case: Case,
+        *,
+        citizenships: list[str],
+        gender: str | None,
+        age: int | None,
+        duplicates_changed: bool,
+    ) -> None:
+        """The person's data, where it states them, correct the case's facts: citizenships
+        decide foreignness, a gender the gender, a documented age the child rule. Whichever
+        states citizenship last (the person's data, or a correction of the case) wins."""
+        before = (case.is_foreign, case.gender, case.is_child)
+        if citizenships:
+            case.is_foreign = is_foreign(citizenships)
+        if gender is not None:
+            case.gender = gender
+        if age is not None:
+            case.is_child = is_child(age, possibly_minor=False)
+        if duplicates_changed or before != (case.is_foreign, case.gender, case.is_child):
+            await self._changed(case, utcnow())
+
+    async def duplicates_changed(self, cases: Iterable[Case]) -> None:
+        """Other cases whose duplicate flags changed: their body changed too."""
+        now = utcnow()
+        for case in cases:
+            await self._changed(case, now)
+
+    async def _move(
+        self,
+        case: Case,
+        principal: Principal,
+        status: Status,
+        *,
+        decision: str,
+        basis: str,
+        note: str | None = None,
+        authority: str | None = None,
+        closing_reason: str | None = None,
+        screening_id: uuid.UUID | None = None,
+    ) -> None:
+        now = utcnow()
+        previous = case.status
+        self._record(
+            case,
+            principal,
+            now,
+            decision=decision,
+            from_status=previous,
+            to_status=status,
+            basis=basis,
+            note=note,
+            authority=authority,
+            closing_reason=closing_reason,
+            screening_id=screening_id,
+        )
+        case.status = status
+        await self._changed(case, now)
+        await events.case_status_changed(self.outbox, self.session, case, previous)
+
+    def _record(
+        self,
+        case: Case,
+        principal: Principal,
+        now: datetime,
+        *,
+        decision: str,
+        from_status: str | None,
+        basis: str,
+        to_status: str | None = None,
+        note: str | None = None,
+        authority: str | None = None,
+        closing_reason: str | None = None,
+        screening_id: uuid.UUID | None = None,
+    ) -> None:
+        self.repository.add(
+            CaseDecision(
+                id=new_id(),
+                case_id=case.id,
+                decision=decision,
+                from_status=from_status,
+                to_status=to_status or case.status,
+                basis=basis,
+                note=note,
+                authority=authority,
+                closing_reason=closing_reason,
+                screening_id=screening_id,
+                decided_by=principal.subject_id,
+                decided_by_name=principal.username[:200],
+                roles=sorted(principal.roles),
+                organisation_id=principal.organisation_id,
+                decided_at=now,
+            )
+        )
+
+    async def _changed(self, case: Case, now: datetime) -> None:
+        """Grant the reflection period if now due, stamp the change and write it."""
+        granted = None
+        if case.reflection_start is not None and case.reflection_end is not None:
+            granted = Period(case.reflection_start, case.reflection_end)
+        period = reflection_period(
+            status=case.status,
+            foreign=case.is_foreign,
+            granted=granted,
+            now=now,
+            days=self.reflection_period_days,
+        )
+        if period is not None:
+            case.reflection_start, case.reflection_end = period
+        case.updated_at = now
+        await save(self.session)
+
+
+def screening_basis(outcome: str) -> str:
+    """The basis recorded when a screening's outcome opens or moves a case."""
+    return f"Screening outcome: {outcome.replace('_', ' ')}."
+
+
+def _listed(citizenship: str | None) -> list[str]:
+    return [citizenship] if citizenship else []

@@ -1,0 +1,83 @@
+"""Every query on catalogue versions and their indicators.
+
+`visible_to` says which versions a caller may see: drafts are work in progress of the
+coordinators who may publish them, so nobody else sees one (not even in the list), and
+nobody screens against one.
+"""
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from identification_svc.catalogue.models import DRAFT, PUBLISHED, CatalogueVersion
+from shared.auth.policy import Permission
+from shared.auth.principal import Principal
+from shared.pagination import PageParams, paginate
+
+
+class CatalogueRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def visible_to(principal: Principal) -> ColumnElement[bool]:
+        if principal.can(Permission.MANAGE_CATALOGUES):
+            return true()
+        return CatalogueVersion.status != DRAFT
+
+    def add(self, version: CatalogueVersion) -> None:
+        self.session.add(version)
+
+    async def page(
+        self, principal: Principal, params: PageParams
+    ) -> tuple[Sequence[CatalogueVersion], str | None]:
+        return await paginate(
+            self.session,
+            select(CatalogueVersion).where(self.visible_to(principal)),
+            params,
+            key=CatalogueVersion.created_at,
+            row_id=CatalogueVersion.id,
+            key_of=lambda row: (row.created_at, row.id),
+            descending=True,
+        )
+
+    async def get_visible(self, principal: Principal, version: int) -> CatalogueVersion | None:
+        return await self._one(
+            CatalogueVersion.version == version, self.visible_to(principal), indicators=True
+        )
+
+    async def by_version(self, version: int) -> CatalogueVersion | None:
+        """A version whatever its status, with its indicators (to pin it to a screening)."""
+        return await self._one(CatalogueVersion.version == version, indicators=True)
+
+    async def latest_published(self) -> CatalogueVersion | None:
+        statement = (
+            select(CatalogueVersion.version)
+            .where(CatalogueVersion.status == PUBLISHED)
+            .order_by(CatalogueVersion.version.desc())
+            .limit(1)
+        )
+        version = await self.session.scalar(statement)
+        return None if version is None else await self.by_version(version)
+
+    async def draft(self) -> CatalogueVersion | None:
+        return await self._one(CatalogueVersion.status == DRAFT, indicators=False)
+
+    async def published(self) -> Sequence[CatalogueVersion]:
+        statement = select(CatalogueVersion).where(CatalogueVersion.status == PUBLISHED)
+        return (await self.session.scalars(statement)).all()
+
+    async def next_version(self) -> int:
+        highest = await self.session.scalar(select(func.max(CatalogueVersion.version)))
+        return (highest or 0) + 1
+
+    async def _one(
+        self, *conditions: ColumnElement[bool], indicators: bool
+    ) -> CatalogueVersion | None:
+        statement = select(CatalogueVersion).where(*conditions)
+        if indicators:
+            statement = statement.options(selectinload(CatalogueVersion.indicators))
+        version: CatalogueVersion | None = await self.session.scalar(statement)
+        return version

@@ -1,0 +1,108 @@
+"""Typed dependencies the identification routers share.
+
+Callers by permission (a route's signature says what it needs: `CaseManager`,
+`PersonalDataReader`, ...), the app's settings and data protector, the service objects,
+and the load-and-authorise dependencies of a case: `ReadableCase` and friends check the
+permission first (403), then find the case within the caller's scope (404 otherwise), so
+no route loads a case unchecked.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from identification_svc.cases.models import Case
+from identification_svc.cases.service import CaseNotFound, CaseService
+from identification_svc.catalogue.service import CatalogueService
+from identification_svc.consents.service import ConsentService
+from identification_svc.persons.protection import PersonalDataProtector
+from identification_svc.persons.service import PersonService
+from identification_svc.screening.service import ScreeningService
+from identification_svc.settings import Settings
+from shared.auth.deps import require
+from shared.auth.policy import Permission
+from shared.auth.principal import Principal
+from shared.web import AppOutbox, Session
+
+CatalogueReader = Annotated[Principal, Depends(require(Permission.READ_REFERENCE))]
+CatalogueManager = Annotated[Principal, Depends(require(Permission.MANAGE_CATALOGUES))]
+Screener = Annotated[Principal, Depends(require(Permission.SUBMIT_SCREENING))]
+CaseReader = Annotated[Principal, Depends(require(Permission.READ_CASES))]
+CaseManager = Annotated[Principal, Depends(require(Permission.MANAGE_CASES))]
+PersonalDataReader = Annotated[Principal, Depends(require(Permission.READ_PERSONAL_DATA))]
+ConsentRecorder = Annotated[Principal, Depends(require(Permission.RECORD_CONSENT))]
+
+CaseId = Annotated[uuid.UUID, Path(description="The case's id.")]
+
+
+def settings(request: Request) -> Settings:
+    value: Settings = request.app.state.settings
+    return value
+
+
+def protector(request: Request) -> PersonalDataProtector:
+    value: PersonalDataProtector = request.app.state.protector
+    return value
+
+
+AppSettings = Annotated[Settings, Depends(settings)]
+Protector = Annotated[PersonalDataProtector, Depends(protector)]
+
+
+def catalogue_service(session: Session) -> CatalogueService:
+    return CatalogueService(session)
+
+
+Catalogues = Annotated[CatalogueService, Depends(catalogue_service)]
+
+
+def case_service(session: Session, outbox: AppOutbox, app_settings: AppSettings) -> CaseService:
+    return CaseService(session, outbox, reflection_period_days=app_settings.reflection_period_days)
+
+
+Cases = Annotated[CaseService, Depends(case_service)]
+
+
+def screening_service(session: Session, cases: Cases, catalogues: Catalogues) -> ScreeningService:
+    return ScreeningService(session, cases, catalogues)
+
+
+Screenings = Annotated[ScreeningService, Depends(screening_service)]
+
+
+def consent_service(session: Session, outbox: AppOutbox) -> ConsentService:
+    return ConsentService(session, outbox)
+
+
+Consents = Annotated[ConsentService, Depends(consent_service)]
+
+
+def person_service(
+    session: Session, protector: Protector, cases: Cases, consents: Consents
+) -> PersonService:
+    return PersonService(session, protector, cases, consents)
+
+
+Persons = Annotated[PersonService, Depends(person_service)]
+
+
+def _case_for(permission: Permission) -> Callable[..., Awaitable[Case]]:
+    async def load(
+        principal: Annotated[Principal, Depends(require(permission))],
+        case_id: CaseId,
+        cases: Cases,
+    ) -> Case:
+        case = await cases.repository.get_visible(principal, case_id)
+        if case is None:
+            raise CaseNotFound()
+        return case
+
+    return load
+
+
+ReadableCase = Annotated[Case, Depends(_case_for(Permission.READ_CASES))]
+ManagedCase = Annotated[Case, Depends(_case_for(Permission.MANAGE_CASES))]
+PersonalDataCase = Annotated[Case, Depends(_case_for(Permission.READ_PERSONAL_DATA))]
+ConsentCase = Annotated[Case, Depends(_case_for(Permission.RECORD_CONSENT))]

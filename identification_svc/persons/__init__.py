@@ -1,0 +1,1 @@
+"""Persons: the encrypted personal data of the person a case is about, and duplicate flags."""

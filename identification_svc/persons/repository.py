@@ -1,0 +1,58 @@
+"""Every query on persons and their blind indexes.
+
+`visible_to`: a person is seen through its case, so exactly by those who may see the case
+(`CaseRepository.visible_to`); what of the person they see is the service's decision.
+"""
+
+import uuid
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identification_svc.cases.models import Case
+from identification_svc.cases.repository import CaseRepository
+from identification_svc.persons.models import Person, PersonMatchKey
+from identification_svc.persons.protection import MatchKey
+from shared.auth.principal import Principal
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def visible_to(principal: Principal) -> ColumnElement[bool]:
+        return Person.case_id.in_(select(Case.id).where(CaseRepository.visible_to(principal)))
+
+    def add(self, person: Person) -> None:
+        self.session.add(person)
+
+    async def of_case(self, principal: Principal, case_id: uuid.UUID) -> Person | None:
+        statement = select(Person).where(Person.case_id == case_id, self.visible_to(principal))
+        person: Person | None = await self.session.scalar(statement)
+        return person
+
+    async def replace_match_keys(self, person: Person, keys: Collection[MatchKey]) -> None:
+        await self.session.execute(
+            delete(PersonMatchKey).where(PersonMatchKey.person_id == person.id)
+        )
+        self.session.add_all(
+            PersonMatchKey(
+                person_id=person.id, kind=key.kind, digest=key.digest, case_id=person.case_id
+            )
+            for key in keys
+        )
+
+    async def cases_matching(
+        self, keys: Collection[MatchKey], *, other_than: uuid.UUID
+    ) -> set[tuple[uuid.UUID, str]]:
+        """(case, kind) for every other case whose person shares one of `keys`."""
+        if not keys:
+            return set()
+        # A digest is taken over its kind too, so equal digests are of the same kind.
+        statement = select(PersonMatchKey.case_id, PersonMatchKey.kind).where(
+            PersonMatchKey.digest.in_([key.digest for key in keys]),
+            PersonMatchKey.case_id != other_than,
+        )
+        return {(row.case_id, row.kind) for row in await self.session.execute(statement)}

@@ -1,0 +1,38 @@
+"""The screenings table: what was asked and answered, the versions used, and the result.
+
+A screening stores its inputs with the catalogue and rule-set versions it was evaluated
+with, so the stored result can be re-derived (and checked) at any time.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identification_svc.db import Base
+from shared.db import JSONType, UTCDateTime, new_id
+
+
+class Screening(Base):
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_created_at_id", "created_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    screened_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    catalogue_version: Mapped[int] = mapped_column(ForeignKey("catalogue_versions.version"))
+    rule_set_version: Mapped[str] = mapped_column(String(8))
+    exploitation_forms: Mapped[list[str]] = mapped_column(JSONType)
+    # {age, possibly_minor, gender, citizenship}
+    subject: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # {county, country_of_exploitation, setting, act_recorded}
+    context: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # [{indicator, answer, note}] in the order given
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    outcome: Mapped[str] = mapped_column(String(20))
+    # The engine's evaluation (population, decisive profile, profiles) as answered.
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

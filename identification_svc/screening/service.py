@@ -1,0 +1,141 @@
+"""Use cases of screenings: evaluate and store one, read them back.
+
+A screening is checked whole against the catalogue version it pins before anything is
+written (an unknown or repeated code is a 422 naming `answers.N.indicator`), evaluated by
+the pure engine, and stored with its inputs, its versions and its result. Without a case,
+an indication opens one (`potential`, or `presumed` for a presumed victim) owned by the
+caller's organisation; with a case, the screening joins it, and a presumed-victim outcome
+makes a `potential` case `presumed`.
+"""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identification_svc.cases.service import (
+    CaseFacts,
+    CaseNotFound,
+    CaseService,
+    Opening,
+    screening_basis,
+)
+from identification_svc.cases.states import Status
+from identification_svc.catalogue.service import CatalogueService
+from identification_svc.db import save
+from identification_svc.fields import unique_forms
+from identification_svc.screening.models import Screening
+from identification_svc.screening.repository import ScreeningRepository
+from identification_svc.screening.rules import ScreeningResult, evaluate
+from identification_svc.screening.schemas import AnswerIn, ScreeningCreate
+from shared.auth.principal import Principal
+from shared.db import new_id, utcnow
+from shared.errors import Conflict, FieldError, NotFound, Problem
+from shared.pagination import PageParams
+
+
+class ScreeningNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no screening with this id that you may see.")
+
+
+class ScreeningService:
+    def __init__(
+        self, session: AsyncSession, cases: CaseService, catalogues: CatalogueService
+    ) -> None:
+        self.session = session
+        self.repository = ScreeningRepository(session)
+        self.cases = cases
+        self.catalogues = catalogues
+
+    async def get(self, principal: Principal, screening_id: uuid.UUID) -> Screening:
+        screening = await self.repository.get_visible(principal, screening_id)
+        if screening is None:
+            raise ScreeningNotFound()
+        return screening
+
+    async def page(
+        self, principal: Principal, case_id: uuid.UUID | None, params: PageParams
+    ) -> tuple[Sequence[Screening], str | None]:
+        if case_id is not None and not await self.cases.repository.is_visible(principal, case_id):
+            raise CaseNotFound()
+        return await self.repository.page(principal, case_id, params)
+
+    async def create(self, principal: Principal, data: ScreeningCreate) -> Screening:
+        catalogue = await self.catalogues.pinned(data.catalogue_version)
+        _check_answers(data.answers, catalogue.codes)
+        case = None
+        if data.case_id is not None:
+            case = await self.cases.repository.get_visible(principal, data.case_id)
+            if case is None:
+                raise CaseNotFound()
+            if case.status == "closed":
+                raise Conflict("The case is closed; reopen it before screening again.")
+        forms = unique_forms(data.exploitation_forms)
+        result = evaluate(
+            catalogue.indicators,
+            {answer.indicator: answer.answer for answer in data.answers},
+            age=data.subject.age,
+            possibly_minor=data.subject.possibly_minor,
+            exploitation_forms=forms,
+            act_recorded=data.context.act_recorded,
+        )
+        case_id = case.id if case is not None else None
+        opens_case = case is None and result.outcome != "no_indication"
+        if opens_case:
+            case_id = new_id()  # now: the screening row refers to the case it opens
+        screening = Screening(
+            id=new_id(),
+            case_id=case_id,
+            organisation_id=principal.organisation_id,
+            screened_by=principal.subject_id,
+            catalogue_version=catalogue.version,
+            rule_set_version=result.rule_set_version,
+            exploitation_forms=forms,
+            subject=data.subject.model_dump(mode="json"),
+            context=data.context.model_dump(mode="json"),
+            answers=[answer.model_dump(mode="json") for answer in data.answers],
+            outcome=result.outcome,
+            result=result.to_dict(),
+            created_at=utcnow(),
+        )
+        self.repository.add(screening)
+        if case is not None and result.outcome == "presumed_victim":
+            await self.cases.presume_from_screening(principal, case, screening.id)
+        elif opens_case:
+            await self.cases.open(
+                principal, _facts(data, result), _opening(result, screening.id), case_id=case_id
+            )
+        await save(self.session)
+        return screening
+
+
+def _check_answers(answers: Sequence[AnswerIn], codes: frozenset[str]) -> None:
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for index, answer in enumerate(answers):
+        field = f"answers.{index}.indicator"
+        if answer.indicator not in codes:
+            errors.append(FieldError(field, "is not an indicator of this catalogue version"))
+        elif answer.indicator in seen:
+            errors.append(FieldError(field, "is answered more than once"))
+        seen.add(answer.indicator)
+    if errors:
+        raise Problem(
+            "Some answers do not fit the catalogue version.", slug="validation", errors=errors
+        )
+
+
+def _facts(data: ScreeningCreate, result: ScreeningResult) -> CaseFacts:
+    return CaseFacts(
+        is_child=result.population == "child",
+        county=data.context.county,
+        gender=data.subject.gender,
+        citizenship=data.subject.citizenship,
+        exploitation_forms=data.exploitation_forms,
+    )
+
+
+def _opening(result: ScreeningResult, screening_id: uuid.UUID) -> Opening:
+    status: Status = "presumed" if result.outcome == "presumed_victim" else "potential"
+    return Opening(status, screening_basis(result.outcome), screening_id=screening_id)

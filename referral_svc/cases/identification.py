@@ -1,0 +1,75 @@
+"""The calls this service makes to the identification service, each with the caller's own
+token (so identification applies the caller's scope), bounded by the shared client's
+timeout: a dead or failing identification service is a 503, never a guess."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import AwareDatetime, BaseModel, ValidationError
+
+from referral_svc.cases.schemas import IdentificationCase
+from shared.client import ServiceClient
+from shared.errors import NotFound, ServiceUnavailable
+from shared.web import service_client
+
+_REFERRAL_SCOPE = "referral"
+
+
+class _Consent(BaseModel):
+    scope: str = _REFERRAL_SCOPE
+    given: bool
+    withdrawn_at: AwareDatetime | None = None
+
+
+class _Consents(BaseModel):
+    items: list[_Consent]
+
+
+class Identification:
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def _client(self) -> ServiceClient:
+        # Resolved at call time: a request that needs no call works without the service.
+        return service_client(self._request, "identification")
+
+    async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
+        """The case as the caller may see it there; None when absent or out of scope."""
+        body = await self._client().get_json(f"/api/v1/cases/{case_id}", token=token)
+        if body is None:
+            return None
+        try:
+            return IdentificationCase.model_validate(body)
+        except ValidationError as exc:
+            raise ServiceUnavailable(
+                "The identification service answered an unreadable case."
+            ) from exc
+
+    async def has_referral_consent(self, case_id: uuid.UUID, token: str) -> bool:
+        """Whether the case holds a current consent of scope `referral`: given and not
+        withdrawn. Anything else the service answers counts as no consent."""
+        body = await self._client().get_json(
+            f"/api/v1/cases/{case_id}/consents",
+            token=token,
+            params={"scope": _REFERRAL_SCOPE, "current": "true"},
+        )
+        if body is None:
+            raise NotFound("The case does not exist or lies outside your scope.")
+        try:
+            consents = _Consents.model_validate(body)
+        except ValidationError as exc:
+            raise ServiceUnavailable(
+                "The identification service answered unreadable consents."
+            ) from exc
+        return any(
+            c.given and c.withdrawn_at is None and c.scope == _REFERRAL_SCOPE
+            for c in consents.items
+        )
+
+
+def identification(request: Request) -> Identification:
+    return Identification(request)
+
+
+IdentificationApi = Annotated[Identification, Depends(identification)]

@@ -1,0 +1,96 @@
+"""Every query on the case facts this service keeps, and the one rule of which cases a
+principal may see here (`visible`)."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral_svc.cases.models import CaseFacts, CaseRisk
+from referral_svc.referrals.models import Referral
+from referral_svc.referrals.states import ReferralStatus
+from shared.auth.principal import Principal
+
+INITIAL_INSTRUMENT = "initial"
+
+# A referral lets its provider's organisation see the case while it stands, and after the
+# work is done (the same rule as the identification service's, cases/access.py there).
+_GRANTING = (
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.DISCONTINUED,
+)
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def visible(principal: Principal) -> Select[CaseFacts]:
+        """The cases `principal` may see: a national coordinator all; a regional one those
+        of its county; anyone those its organisation opened, referred, or was referred."""
+        statement = select(CaseFacts)
+        if principal.sees_all_cases:
+            return statement
+        organisation = principal.organisation_id
+        related_by_referral = exists().where(
+            Referral.case_id == CaseFacts.case_id,
+            or_(
+                Referral.referrer_organisation_id == organisation,
+                and_(
+                    Referral.provider_organisation_id == organisation,
+                    Referral.status.in_(_GRANTING),
+                ),
+            ),
+        )
+        conditions = [CaseFacts.organisation_id == organisation, related_by_referral]
+        if principal.coordinated_county is not None:
+            conditions.append(CaseFacts.county == principal.coordinated_county)
+        return statement.where(or_(*conditions))
+
+    async def get_visible(self, principal: Principal, case_id: uuid.UUID) -> CaseFacts | None:
+        statement = self.visible(principal).where(CaseFacts.case_id == case_id)
+        return await self.session.scalar(statement.execution_options(populate_existing=True))
+
+    async def get(self, case_id: uuid.UUID) -> CaseFacts | None:
+        statement = select(CaseFacts).where(CaseFacts.case_id == case_id)
+        return await self.session.scalar(statement.execution_options(populate_existing=True))
+
+    async def facts_of(self, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
+        rows = await self.session.scalars(select(CaseFacts).where(CaseFacts.case_id.in_(case_ids)))
+        return {row.case_id: row for row in rows}
+
+    async def latest_risk(
+        self, case_ids: set[uuid.UUID], instrument: str = INITIAL_INSTRUMENT
+    ) -> dict[uuid.UUID, CaseRisk]:
+        rows = await self.session.scalars(
+            select(CaseRisk).where(
+                CaseRisk.case_id.in_(case_ids), CaseRisk.instrument == instrument
+            )
+        )
+        return {row.case_id: row for row in rows}
+
+    async def keep_newest_facts(self, values: dict[str, Any]) -> None:
+        """Store a case's facts unless a newer version is already kept (one statement, so
+        two deliveries racing cannot both win)."""
+        await self._upsert(CaseFacts, values, ["case_id"], CaseFacts.version)
+
+    async def keep_newest_risk(self, values: dict[str, Any]) -> None:
+        await self._upsert(CaseRisk, values, ["case_id", "instrument"], CaseRisk.assessed_at)
+
+    async def _upsert(
+        self, model: type[Any], values: dict[str, Any], key: list[str], newer: Any
+    ) -> None:
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(model).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=key,
+            set_={name: statement.excluded[name] for name in values if name not in key},
+            where=newer < statement.excluded[newer.key],
+        )
+        await self.session.execute(statement)

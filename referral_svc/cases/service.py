@@ -1,0 +1,87 @@
+"""Keeping the case facts current — from events, or from the identification service when
+a request names a case not heard of yet — and finding a case for a caller."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral_svc.cases.identification import Identification
+from referral_svc.cases.models import CaseFacts, CaseRisk
+from referral_svc.cases.repository import CaseRepository
+from referral_svc.cases.schemas import CaseEvent, RiskAssessed
+from referral_svc.providers import matching
+from shared.auth.principal import Principal
+from shared.db import utcnow
+from shared.errors import NotFound
+
+SAFETY_DOMAIN = "safety"
+
+
+class CaseService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.cases = CaseRepository(session)
+
+    async def learn(self, event: CaseEvent) -> CaseFacts:
+        """Keep the event's facts if they are the newest; answer the newest kept."""
+        await self.cases.keep_newest_facts(
+            {
+                "case_id": event.case_id,
+                "version": event.version,
+                "status": event.status,
+                "is_child": event.is_child,
+                "county": event.county,
+                "gender": event.gender,
+                "exploitation_forms": sorted(set(event.exploitation_forms)),
+                "organisation_id": event.organisation_id,
+                "is_foreign": event.is_foreign,
+                "updated_at": utcnow(),
+            }
+        )
+        facts = await self.cases.get(event.case_id)
+        assert facts is not None
+        return facts
+
+    async def learn_risk(self, event: RiskAssessed) -> None:
+        await self.cases.keep_newest_risk(
+            {
+                "case_id": event.case_id,
+                "instrument": event.instrument,
+                "assessment_id": event.assessment_id,
+                "level": event.level,
+                "domains": event.domains,
+                "measures": event.measures,
+                "assessed_at": event.assessed_at,
+            }
+        )
+
+    async def for_caller(
+        self, principal: Principal, case_id: uuid.UUID, identification: Identification
+    ) -> CaseFacts:
+        """The case if `principal` may see it (404 otherwise). A case not heard of yet is
+        asked of identification with the caller's token and kept."""
+        case = await self.cases.get_visible(principal, case_id)
+        if case is not None:
+            return case
+        if await self.cases.get(case_id) is None:
+            found = await identification.case(case_id, principal.token)
+            if found is not None:
+                await self.learn(found.as_event())
+                case = await self.cases.get_visible(principal, case_id)
+        if case is None:
+            raise NotFound("The case does not exist or lies outside your scope.")
+        return case
+
+    async def risk(self, case_id: uuid.UUID) -> CaseRisk | None:
+        return (await self.cases.latest_risk({case_id})).get(case_id)
+
+
+def matching_facts(case: CaseFacts, risk: CaseRisk | None) -> matching.CaseFacts:
+    """The case as matching sees it (the person's languages and the exploiters' county are
+    not among the facts events carry, so they weigh nothing here)."""
+    return matching.CaseFacts(
+        is_child=case.is_child,
+        gender=case.gender if case.gender not in (None, "unknown") else None,
+        county=case.county or "",
+        exploitation_forms=frozenset(case.exploitation_forms),
+        safety_level=risk.domains.get(SAFETY_DOMAIN) if risk is not None else None,
+    )

@@ -1,0 +1,75 @@
+"""What the referral service consumes (docs/events.md), and what each event makes it do.
+
+- `case.opened`, `case.status_changed`: keep the newest case facts; when a child's case
+  is presumed, refer it to child protection (unless it has such a referral standing).
+- `risk.assessed`: keep the latest assessment of each instrument.
+- `consent.withdrawn` (scope `referral`): withdraw the case's open referrals at once.
+
+What it publishes is written where the change happens: `referrals/notices.py`.
+"""
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral_svc.cases.schemas import CaseEvent, ConsentWithdrawn, RiskAssessed
+from referral_svc.cases.service import CaseService
+from referral_svc.referrals.service import ReferralService
+from shared.db import utcnow
+from shared.errors import ValidationProblem
+from shared.events.inbox import Event, Handler
+from shared.events.outbox import Outbox
+
+PRESUMED = "presumed"
+# A later decision that the person is no victim, or the case's closing, cancels the rule.
+_STILL_A_VICTIM = frozenset({"presumed", "identified"})
+REFERRAL_SCOPE = "referral"
+
+Payload = TypeVar("Payload", bound=BaseModel)
+
+
+def _read(model: type[Payload], event: Event) -> Payload:
+    try:
+        return model.model_validate(event.payload)
+    except ValidationError as exc:
+        raise ValidationProblem("payload", f"Not a {event.topic} payload.") from exc
+
+
+def _occurred_at(event: Event) -> datetime:
+    try:
+        when = datetime.fromisoformat(event.occurred_at)
+    except ValueError:
+        return utcnow()
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def consumers(outbox: Outbox) -> dict[str, Handler]:
+    """The inbox handlers, writing their own events to `outbox`."""
+
+    async def case_changed(session: AsyncSession, event: Event) -> None:
+        payload = _read(CaseEvent, event)
+        case = await CaseService(session).learn(payload)
+        # The event says the child's case became presumed (events may come late: the
+        # newest facts must still be a child's case of a victim).
+        became_presumed = payload.is_child and payload.status == PRESUMED
+        if became_presumed and case.is_child and case.status in _STILL_A_VICTIM:
+            await ReferralService(session, outbox).refer_child_to_protection(case, utcnow())
+
+    async def risk_assessed(session: AsyncSession, event: Event) -> None:
+        await CaseService(session).learn_risk(_read(RiskAssessed, event))
+
+    async def consent_withdrawn(session: AsyncSession, event: Event) -> None:
+        payload = _read(ConsentWithdrawn, event)
+        if payload.scope == REFERRAL_SCOPE:
+            await ReferralService(session, outbox).withdraw_for_consent(
+                payload.case_id, _occurred_at(event), utcnow()
+            )
+
+    return {
+        "case.opened": case_changed,
+        "case.status_changed": case_changed,
+        "risk.assessed": risk_assessed,
+        "consent.withdrawn": consent_withdrawn,
+    }

@@ -1,0 +1,69 @@
+"""Every query on case facts, and the one rule of which cases a caller may see."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from risk_svc.cases.models import CaseAccess, CaseFacts
+from risk_svc.cases.schemas import CaseFactsIn
+from shared.auth.principal import Principal
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def visible(principal: Principal) -> ColumnElement[bool]:
+        """Which cases `principal` may see (access.md): the opening organisation's, those
+        referred to its organisation, a regional coordinator's county, all for the
+        national coordinator. Every case-bound query goes through this."""
+        if principal.sees_all_cases:
+            return true()
+        referred = select(CaseAccess.case_id).where(
+            CaseAccess.organisation_id == principal.organisation_id
+        )
+        clauses = [
+            CaseFacts.organisation_id == principal.organisation_id,
+            CaseFacts.case_id.in_(referred),
+        ]
+        county = principal.coordinated_county
+        if county is not None:
+            clauses.append(CaseFacts.county == county)
+        return or_(*clauses)
+
+    async def get(self, case_id: uuid.UUID) -> CaseFacts | None:
+        facts: CaseFacts | None = await self.session.get(CaseFacts, case_id)
+        return facts
+
+    async def get_visible(self, case_id: uuid.UUID, principal: Principal) -> CaseFacts | None:
+        query = select(CaseFacts).where(CaseFacts.case_id == case_id, self.visible(principal))
+        facts: CaseFacts | None = await self.session.scalar(query)
+        return facts
+
+    def _insert(self) -> type[postgresql.Insert] | type[sqlite.Insert]:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return postgresql.Insert
+        return sqlite.Insert
+
+    async def store(self, facts: CaseFactsIn, now: datetime) -> None:
+        """Keep `facts` unless newer ones are stored: one statement, so concurrent
+        deliveries of one case's events cannot overwrite a newer version."""
+        values = {**facts.model_dump(), "updated_at": now}
+        statement = self._insert()(CaseFacts).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[CaseFacts.case_id],
+            set_={name: statement.excluded[name] for name in values if name != "case_id"},
+            where=CaseFacts.version < statement.excluded.version,
+        )
+        await self.session.execute(statement)
+
+    async def grant(self, case_id: uuid.UUID, organisation_id: uuid.UUID, now: datetime) -> None:
+        """Let `organisation_id` see the case (idempotent)."""
+        statement = self._insert()(CaseAccess).values(
+            case_id=case_id, organisation_id=organisation_id, granted_at=now
+        )
+        await self.session.execute(statement.on_conflict_do_nothing())

@@ -1,0 +1,163 @@
+"""`python -m services seed-demo`: demo organisations and one user per role.
+
+Everything is made through the running gateway's public admin API, logged in as the
+bootstrap admin, so no part's internals are imported and it works against any running
+suite. Running it again makes nothing twice.
+
+The seeders run in the order of `SEEDERS`, each a function of `Demo`; a later one may use
+what an earlier one made (`demo.organisations`, by kind). More demo data, such as the
+providers directory, is one more function appended to `SEEDERS`.
+"""
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from shared.auth.policy import Role
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    name: str
+    kind: str
+    county: str
+
+
+ORGANISATIONS = (
+    DemoOrganisation("Inspectoratul de Poliție Județean Iași (demo)", "police", "RO-IS"),
+    DemoOrganisation("DIICOT — Biroul Teritorial Iași (demo)", "prosecution", "RO-IS"),
+    DemoOrganisation(
+        "Inspectoratul Teritorial de Muncă Iași (demo)", "labour_inspectorate", "RO-IS"
+    ),
+    DemoOrganisation("DGASPC Iași (demo)", "child_protection", "RO-IS"),
+    DemoOrganisation("Asociația Sprijin pentru Victime (demo)", "ngo", "RO-IS"),
+    DemoOrganisation("Centrul de Primire și Asistență Iași (demo)", "provider", "RO-IS"),
+    DemoOrganisation(
+        "Agenția Națională împotriva Traficului de Persoane (demo)", "national_agency", "national"
+    ),
+    DemoOrganisation("Consulatul General al României la Torino (demo)", "consulate", "national"),
+)
+
+# The kind of organisation each demo user works for; the admin is the bootstrap admin.
+USERS: dict[Role, str] = {
+    Role.POLICE: "police",
+    Role.PROSECUTOR: "prosecution",
+    Role.LABOUR_INSPECTOR: "labour_inspectorate",
+    Role.SOCIAL_WORKER: "child_protection",
+    Role.NGO_WORKER: "ngo",
+    Role.PROVIDER: "provider",
+    Role.COORDINATOR: "national_agency",
+    Role.AUDITOR: "national_agency",
+    Role.CONSULAR_OFFICER: "consulate",
+}
+
+
+class DemoFailed(Exception):
+    pass
+
+
+@dataclass
+class Demo:
+    client: httpx.Client  # the gateway, logged in as the bootstrap admin
+    organisations: dict[str, str] = field(default_factory=dict)  # kind -> id
+    report: list[str] = field(default_factory=list)
+
+
+Seeder = Callable[[Demo], None]
+
+
+def username(role: Role) -> str:
+    return f"demo.{role.value}"
+
+
+def seed_organisations(demo: Demo) -> None:
+    existing = {o["name"]: o["id"] for o in _all(demo.client, "/api/v1/organisations")}
+    demo.report.append("Organisations:")
+    for organisation in ORGANISATIONS:
+        organisation_id = existing.get(organisation.name)
+        if organisation_id is None:
+            body = {
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "county": organisation.county,
+            }
+            organisation_id = _send(demo.client, "POST", "/api/v1/organisations", json=body)["id"]
+        demo.organisations[organisation.kind] = organisation_id
+        demo.report.append(f"  {organisation.name} ({organisation.kind}, {organisation.county})")
+
+
+def seed_users(demo: Demo) -> None:
+    existing = {u["username"] for u in _all(demo.client, "/api/v1/users")}
+    demo.report.append("Users (one per role):")
+    for role, kind in USERS.items():
+        name = username(role)
+        if name in existing:
+            demo.report.append(f"  {name:<24} already there, its password unchanged")
+            continue
+        password = secrets.token_urlsafe(12)
+        body = {
+            "username": name,
+            "password": password,
+            "full_name": f"Demo {role.value.replace('_', ' ').title()}",
+            "organisation_id": demo.organisations[kind],
+            "roles": [role.value],
+        }
+        _send(demo.client, "POST", "/api/v1/users", json=body)
+        demo.report.append(f"  {name:<24} password {password}")
+
+
+SEEDERS: list[Seeder] = [seed_organisations, seed_users]
+
+
+def seed(
+    gateway_url: str,
+    admin_password: str,
+    seeders: list[Seeder] = SEEDERS,
+    transport: httpx.BaseTransport | None = None,
+) -> list[str]:
+    """Run the seeders against the gateway; the lines to show the person who ran it."""
+    with httpx.Client(base_url=gateway_url, timeout=10.0, transport=transport) as client:
+        response = _request(
+            client,
+            "POST",
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": "admin", "password": admin_password},
+        )
+        if response.status_code != 200:
+            raise DemoFailed(f"The bootstrap admin cannot log in: {response.text}")
+        client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+        demo = Demo(client)
+        for seeder in seeders:
+            seeder(demo)
+    return demo.report
+
+
+def _request(client: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    try:
+        return client.request(method, path, **kwargs)
+    except httpx.HTTPError as error:
+        raise DemoFailed(
+            f"The gateway at {client.base_url} does not answer ({error}); is the suite up?"
+        ) from error
+
+
+def _send(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
+    response = _request(client, method, path, **kwargs)
+    if response.is_error:
+        raise DemoFailed(f"{method} {path} answered {response.status_code}: {response.text}")
+    return response.json()
+
+
+def _all(client: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
+    """Every item of a paginated list."""
+    cursor = None
+    while True:
+        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        page = _send(client, "GET", path, params=params)
+        yield from page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return

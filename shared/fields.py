@@ -1,0 +1,65 @@
+"""Field types for request schemas of every part: bounded free text and geographic codes.
+
+Free text refuses what no database should be asked to store — NUL and other control
+characters, unpaired surrogates (not UTF-8) — and every length is bounded, so a hostile
+value is a 422 naming its field, never a failed insert. Codes are checked against
+`shared.geo`.
+"""
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from shared.geo import is_country, is_county
+
+NOTE_MAX: Final = 2000
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL_OR_BREAK: Final = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _refusing(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if pattern.search(value):
+            raise ValueError(f"must not contain {what}")
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    return check
+
+
+def _checked(check: Callable[[str], bool], what: str) -> Callable[[str], str]:
+    def validate(value: str) -> str:
+        if not check(value):
+            raise ValueError(f"must be {what}")
+        return value
+
+    return validate
+
+
+# One line (a name, a licence number): no control characters, no line breaks.
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_refusing(_CONTROL_OR_BREAK, "control characters or line breaks")),
+]
+# Free text of a practitioner (a note): line breaks and tabs allowed.
+Note = Annotated[
+    str,
+    StringConstraints(max_length=NOTE_MAX),
+    AfterValidator(_refusing(_CONTROL, "control characters")),
+]
+CountyCode = Annotated[
+    str,
+    StringConstraints(max_length=8),
+    AfterValidator(_checked(is_county, "an ISO 3166-2:RO county code such as RO-CJ")),
+    Field(examples=["RO-IS"]),
+]
+CountryCode = Annotated[
+    str,
+    StringConstraints(max_length=2),
+    AfterValidator(_checked(is_country, "an ISO 3166-1 alpha-2 country code such as IT")),
+    Field(examples=["IT"]),
+]

@@ -1,0 +1,112 @@
+"""`GET /cases/{id}/provider-matches`: the active directory matched to a case, for the
+services asked for or — none asked — those its latest risk assessment calls for."""
+
+import uuid
+
+from tests.support.identification import Caller, Callers
+from tests.support.referral import Referral, child_protection_body
+
+
+async def matches(bed: Referral, caller: Caller, case_id: uuid.UUID, **params) -> dict:
+    response = await bed.client.get(
+        f"/api/v1/cases/{case_id}/provider-matches", params=params, headers=caller.headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict = response.json()
+    return body
+
+
+async def test_eligible_providers_come_best_first_with_reasons_and_the_rest_with_the_rules_failed(
+    service: Referral, police: Caller
+) -> None:
+    county = await service.provider(name="Iași shelter", specialisations=["sexual"])
+    region = await service.provider(name="Regional shelter", counties=["RO-IS", "RO-SV"])
+    far = await service.provider(name="Cluj shelter", counties=["RO-CJ"])
+    full = await service.provider(name="Full", capacity={"shelter": {"total": 4, "free": 0}})
+    await service.provider(name="Closed", active=False)
+    case_id = await service.case(organisation_id=police.organisation_id)
+
+    body = await matches(service, police, case_id, service=["shelter", "psychological"])
+
+    assert body["needs"] == ["psychological", "shelter"]
+    assert [m["provider_id"] for m in body["matches"]] == [county["id"], region["id"]]
+    assert body["matches"][0]["reasons"][0] == "same_county"
+    assert body["matches"][1]["reasons"][0] == "same_region"
+    assert "specialised:sexual" in body["matches"][0]["reasons"]
+    excluded = {e["provider_id"]: e["reasons"] for e in body["excluded"]}
+    assert excluded == {
+        far["id"]: ["county_not_covered"],
+        full["id"]: ["no_free_capacity:shelter"],
+    }
+
+
+async def test_without_services_the_needs_come_from_the_latest_risk_measures(
+    service: Referral, police: Caller
+) -> None:
+    secure = await service.provider(
+        name="Secure",
+        services=["secure_shelter"],
+        capacity={"secure_shelter": {"total": 2, "free": 1}},
+    )
+    await service.provider(name="Plain")
+    case_id = await service.case(organisation_id=police.organisation_id)
+
+    none = await service.client.get(
+        f"/api/v1/cases/{case_id}/provider-matches", headers=police.headers
+    )
+    assert none.status_code == 422
+    assert none.json()["errors"][0]["field"] == "service"
+
+    await service.risk(
+        case_id, level="high", safety="high", measures=("secure_shelter", "police_protection")
+    )
+    body = await matches(service, police, case_id)
+    assert body["needs"] == ["secure_shelter"]
+    assert [m["provider_id"] for m in body["matches"]] == [secure["id"]]
+
+
+async def test_a_childs_county_child_protection_service_comes_first(
+    service: Referral, police: Caller
+) -> None:
+    national = await service.provider(
+        **{
+            **child_protection_body(uuid.uuid4(), "RO-IS"),
+            "name": "National",
+            "counties": ["national"],
+        }
+    )
+    own = await service.provider(**child_protection_body(uuid.uuid4(), "RO-IS"))
+    case_id = await service.case(
+        organisation_id=police.organisation_id, is_child=True, status="potential"
+    )
+    body = await matches(service, police, case_id, service="child_protection")
+    assert [m["provider_id"] for m in body["matches"]] == [own["id"], national["id"]]
+    assert body["matches"][0]["reasons"][0] == "county_child_protection"
+
+
+async def test_limit_caps_the_matches_not_the_exclusions(service: Referral, police: Caller) -> None:
+    for n in range(3):
+        await service.provider(name=f"Shelter {n}")
+    await service.provider(name="Far", counties=["RO-TM"])
+    case_id = await service.case(organisation_id=police.organisation_id)
+    body = await matches(service, police, case_id, service="shelter", limit="2")
+    assert len(body["matches"]) == 2
+    assert len(body["excluded"]) == 1
+
+
+async def test_only_who_may_refer_the_case_sees_its_matches(
+    service: Referral, police: Caller, callers: Callers
+) -> None:
+    case_id = await service.case(organisation_id=police.organisation_id)
+    path = f"/api/v1/cases/{case_id}/provider-matches"
+    stranger = await service.client.get(
+        path, params={"service": "shelter"}, headers=callers("police", county="RO-CJ").headers
+    )
+    assert stranger.status_code == 404
+    provider = await service.client.get(
+        path, params={"service": "shelter"}, headers=callers("provider").headers
+    )
+    assert provider.status_code == 403
+    wrong = await service.client.get(path, params={"service": "spa"}, headers=police.headers)
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"].startswith("service")

@@ -1,0 +1,310 @@
+"""Test support for the referral service: a real app over a fresh, migrated database, a
+stand-in identification service it asks about cases and consents, case facts delivered
+as signed events, and directory entries.
+
+Tests that must prove the consent gate against the real identification service build it
+themselves (tests/referral/referrals/test_consent_gate.py).
+"""
+
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy import func, select, text
+
+from referral_svc.db import EVENTS
+from referral_svc.providers.models import Capacity
+from referral_svc.settings import Settings
+from services.registry import subscriptions
+from shared.db import utcnow
+from shared.signing import SIGNATURE_HEADER, sign
+from tests.support.auth import TokenIssuer
+from tests.support.identification import Caller, Callers
+
+INTERNAL_SECRET = "referral-test-internal-secret"
+IDENTIFICATION_HOST = "identification"
+# No part consumes `alert.raised` yet (services/registry.py), and an event nobody subscribes
+# to is never written; the tests subscribe the gateway so the alerts can be seen.
+SUBSCRIPTIONS = {**subscriptions(), "alert.raised": ["gateway"]}
+
+
+def settings_for(url: str, issuer: TokenIssuer, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": url,
+        "jwks_json": issuer.jwks_json,
+        "subscriptions": SUBSCRIPTIONS,
+        "internal_secret": INTERNAL_SECRET,
+        "service_urls": {"identification": f"http://{IDENTIFICATION_HOST}"},
+        "run_relay": False,
+        "run_jobs": False,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def provider_body(organisation_id: uuid.UUID, **overrides: Any) -> dict[str, Any]:
+    """An accredited NGO shelter for adult women in Iași with 3 of 10 places free."""
+    body: dict[str, Any] = {
+        "name": "Adăpostul Speranța",
+        "kind": "ngo",
+        "organisation_id": str(organisation_id),
+        "services": ["shelter", "psychological", "legal"],
+        "counties": ["RO-IS"],
+        "accepts_adults": True,
+        "accepts_children": False,
+        "genders": ["female"],
+        "languages": ["ro", "en"],
+        "specialisations": ["sexual"],
+        "capacity": {"shelter": {"total": 10, "free": 3}},
+        "accreditation": {"number": "AC-0001", "valid_until": "2099-12-31"},
+        "active": True,
+        "contact": {"phone": "+40 232 000 000"},
+    }
+    body.update(overrides)
+    return body
+
+
+def child_protection_body(organisation_id: uuid.UUID, county: str = "RO-IS") -> dict[str, Any]:
+    return provider_body(
+        organisation_id,
+        name=f"DGASPC {county}",
+        kind="child_protection",
+        services=["child_protection", "psychological", "education"],
+        counties=[county],
+        accepts_adults=False,
+        accepts_children=True,
+        genders=[],
+        capacity={},
+    )
+
+
+@dataclass
+class StandInIdentification:
+    """The identification service's two answers the referral service asks for: a case, and
+    its current consents (the shapes of identification's `CaseOut` and `ConsentPage`)."""
+
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    consenting: set[str] = field(default_factory=set)
+    asked: list[str] = field(default_factory=list)
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/api/v1/cases/{case_id}")
+        async def case(case_id: str) -> Any:
+            self.asked.append(f"case {case_id}")
+            if case_id not in self.cases:
+                return _not_found()
+            return self.cases[case_id]
+
+        @app.get("/api/v1/cases/{case_id}/consents")
+        async def consents(
+            case_id: str, scope: str = Query(), current: str = Query()
+        ) -> dict[str, Any]:
+            self.asked.append(f"consents {case_id} {scope} {current}")
+            items = []
+            if case_id in self.consenting:
+                items.append(
+                    {"scope": "referral", "given": True, "withdrawn_at": None, "method": "written"}
+                )
+            return {"items": items, "next_cursor": None}
+
+        return app
+
+
+def _not_found() -> JSONResponse:
+    return JSONResponse({"type": "/problems/not-found"}, status_code=404)
+
+
+class Referral:
+    """A running referral app, its HTTP client, callers by role, and a look inside."""
+
+    def __init__(
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        callers: Callers,
+        identification: StandInIdentification,
+    ) -> None:
+        self.app = app
+        self.client = client
+        self.callers = callers
+        self.identification = identification
+        self.coordinator = callers(
+            "coordinator", county="national", organisation_kind="national_agency"
+        )
+
+    # --- requests
+
+    async def send(
+        self, method: str, path: str, caller: Caller, body: Any = None, **headers: str
+    ) -> httpx.Response:
+        """A JSON request; the body is ASCII-escaped, so it may carry what UTF-8 cannot."""
+        content = None if body is None else json.dumps(body).encode()
+        return await self.client.request(
+            method,
+            path,
+            content=content,
+            headers={**caller.headers, "Content-Type": "application/json", **headers},
+        )
+
+    async def deliver(
+        self, topic: str, payload: Mapping[str, Any], occurred_at: str | None = None
+    ) -> httpx.Response:
+        """Deliver an event to `/internal/events` as the relay would, signed."""
+        body = json.dumps(
+            {
+                "id": str(uuid.uuid4()),
+                "topic": topic,
+                "source": "identification",
+                "occurred_at": occurred_at or utcnow().isoformat(),
+                "payload": dict(payload),
+            }
+        ).encode()
+        signature = sign(INTERNAL_SECRET, body, int(time.time()))
+        return await self.client.post(
+            "/internal/events",
+            content=body,
+            headers={SIGNATURE_HEADER: signature, "Content-Type": "application/json"},
+        )
+
+    # --- facts and entries
+
+    async def case(
+        self,
+        *,
+        organisation_id: uuid.UUID,
+        is_child: bool = False,
+        county: str = "RO-IS",
+        status: str = "presumed",
+        version: int = 1,
+        gender: str = "female",
+        forms: tuple[str, ...] = ("sexual",),
+        case_id: uuid.UUID | None = None,
+        topic: str = "case.opened",
+    ) -> uuid.UUID:
+        """Tell the service of a case, as identification's `case.opened` would."""
+        case_id = case_id or uuid.uuid4()
+        response = await self.deliver(
+            topic,
+            {
+                "case_id": str(case_id),
+                "version": version,
+                "status": status,
+                "is_child": is_child,
+                "county": county,
+                "gender": gender,
+                "exploitation_forms": list(forms),
+                "organisation_id": str(organisation_id),
+                "is_foreign": False,
+                **({"previous_status": "potential"} if topic == "case.status_changed" else {}),
+            },
+        )
+        assert response.status_code == 200, response.text
+        return case_id
+
+    async def adult_with_consent(self, referrer: Caller, **facts: Any) -> uuid.UUID:
+        case_id = await self.case(organisation_id=referrer.organisation_id, **facts)
+        self.identification.consenting.add(str(case_id))
+        return case_id
+
+    async def risk(
+        self,
+        case_id: uuid.UUID,
+        *,
+        level: str = "medium",
+        safety: str = "low",
+        measures: tuple[str, ...] = (),
+        assessed_at: str = "2026-11-28T10:00:00+00:00",
+    ) -> None:
+        response = await self.deliver(
+            "risk.assessed",
+            {
+                "case_id": str(case_id),
+                "assessment_id": str(uuid.uuid4()),
+                "instrument": "initial",
+                "version": 1,
+                "level": level,
+                "computed_level": level,
+                "domains": {"safety": safety},
+                "measures": list(measures),
+                "assessed_at": assessed_at,
+            },
+        )
+        assert response.status_code == 200, response.text
+
+    async def provider(
+        self, organisation_id: uuid.UUID | None = None, **overrides: Any
+    ) -> dict[str, Any]:
+        """A directory entry made by the national coordinator; answers the entry."""
+        body = provider_body(organisation_id or uuid.uuid4(), **overrides)
+        response = await self.send("POST", "/api/v1/providers", self.coordinator, body)
+        assert response.status_code == 201, response.text
+        entry: dict[str, Any] = response.json()
+        return entry
+
+    async def refer(
+        self, referrer: Caller, case_id: uuid.UUID, provider_id: str, **fields: Any
+    ) -> httpx.Response:
+        body = {
+            "case_id": str(case_id),
+            "provider_id": provider_id,
+            "services": fields.pop("services", ["shelter"]),
+            **fields,
+        }
+        return await self.send("POST", "/api/v1/referrals", referrer, body)
+
+    async def referral(
+        self, referrer: Caller, case_id: uuid.UUID, provider_id: str, **fields: Any
+    ) -> dict[str, Any]:
+        response = await self.refer(referrer, case_id, provider_id, **fields)
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def act(
+        self, caller: Caller, referral_id: str, action: str, body: Any = None, **headers: str
+    ) -> httpx.Response:
+        return await self.send(
+            "POST", f"/api/v1/referrals/{referral_id}/{action}", caller, body, **headers
+        )
+
+    # --- a look inside
+
+    async def sql(self, statement: str, **params: Any) -> list[tuple[Any, ...]]:
+        async with self.app.state.database.sessions() as session:
+            return [tuple(row) for row in await session.execute(text(statement), params)]
+
+    async def free_places(self, provider_id: str, service: str = "shelter") -> int:
+        statement = select(Capacity.free).where(
+            Capacity.provider_id == uuid.UUID(provider_id), Capacity.service == service
+        )
+        async with self.app.state.database.sessions() as session:
+            return int(await session.scalar(statement) or 0)
+
+    async def events(
+        self, topic: str | None = None, destination: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Event envelopes in the outbox, once each (a row is written per destination)."""
+        outbox = EVENTS.outbox
+        statement = select(outbox.c.event_id, outbox.c.body).order_by(outbox.c.created_at)
+        if topic is not None:
+            statement = statement.where(outbox.c.topic == topic)
+        if destination is not None:
+            statement = statement.where(outbox.c.destination == destination)
+        async with self.app.state.database.sessions() as session:
+            rows = (await session.execute(statement)).all()
+        seen: dict[uuid.UUID, dict[str, Any]] = {}
+        for event_id, body in rows:
+            seen.setdefault(event_id, body)
+        return list(seen.values())
+
+    async def count(self, table: str) -> int:
+        async with self.app.state.database.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(text(table))) or 0)
