@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,7 +22,9 @@ from shared.auth.tokens import verifier_from_settings
 from shared.client import ServiceClient
 from shared.db import Database
 from shared.errors import (
+    PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPES,
+    ProblemDetail,
     ServiceUnavailable,
     UnexpectedErrors,
     install_error_handlers,
@@ -90,6 +93,41 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+def problem_openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with every error declared as problem+json.
+
+    FastAPI files declared error models under `application/json` and adds its own
+    `HTTPValidationError` for 422; the suite answers every error as problem+json, so the
+    document says so, and generated SDKs get one typed error model.
+    """
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
+    problem_ref = {"$ref": "#/components/schemas/ProblemDetail"}
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    uses_problems = False
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            for status, response in operation.get("responses", {}).items():
+                if not status.isdigit() or int(status) < 400:
+                    continue
+                response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+                uses_problems = True
+    if uses_problems:
+        schemas["ProblemDetail"] = ProblemDetail.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    app.openapi_schema = document
+    return document
 
 
 @dataclass
@@ -172,6 +210,7 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
     )
+    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.database = database
     app.state.verifier = verifier_from_settings(

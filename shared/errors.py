@@ -252,17 +252,26 @@ def problem_response(
     )
 
 
+# A hostile body can make field names (unknown keys) arbitrarily long; echo only a prefix.
+_MAX_ECHO = 200
+_MAX_ERRORS = 50
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_ECHO else text[:_MAX_ECHO] + "…"
+
+
 def _field_name(location: Sequence[int | str]) -> str:
     parts = [str(p) for p in location]
     if len(parts) > 1 and parts[0] in {"body", "query", "path", "header", "cookie"}:
         parts = parts[1:]
-    return ".".join(parts) if parts else "body"
+    return _clip(".".join(parts)) if parts else "body"
 
 
 def validation_errors(exc: RequestValidationError) -> list[FieldError]:
     errors = []
-    for error in exc.errors():
-        message = str(error.get("msg", "invalid value"))
+    for error in exc.errors()[:_MAX_ERRORS]:
+        message = _clip(str(error.get("msg", "invalid value")))
         errors.append(FieldError(_field_name(error.get("loc", ())), message))
     return errors
 

@@ -4,7 +4,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+from gateway.identity import credentials
 from tests.support.auth import TokenIssuer
 from tests.support.databases import BACKENDS, DatabaseFactory
 
@@ -24,6 +26,15 @@ def fresh_databases(databases: DatabaseFactory) -> Iterator[DatabaseFactory]:
     """Like `databases`, dropping this test's PostgreSQL databases when it ends."""
     yield databases
     databases.drop_created()
+
+
+@pytest.fixture
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its production cost takes ~0.1 s a hash; tests hash hundreds of times.
+    (`tests/gateway/test_password_storage.py` checks the production parameters.)"""
+    monkeypatch.setattr(
+        credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture(scope="session")

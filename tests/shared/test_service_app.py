@@ -243,3 +243,13 @@ async def test_health_answers_without_a_token(client) -> None:
 def test_timestamps_are_timezone_aware() -> None:
     assert isinstance(utcnow(), datetime)
     assert utcnow().utcoffset() is not None
+
+
+async def test_a_huge_unknown_field_name_is_not_echoed_back_whole(client, issuer) -> None:
+    response = await client.post(
+        "/api/v1/screenings-probe",
+        json={"text": "x", "count": "many" * 10_000, "k" * 100_000: 1},
+        headers=bearer(issuer.token("police")),
+    )
+    assert response.status_code == 422
+    assert len(response.content) < 5_000
