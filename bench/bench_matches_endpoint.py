@@ -37,7 +37,7 @@ from referral_svc.providers.models import Capacity, CoveredArea, OfferedService,
 from referral_svc.providers.repository import ProviderRepository
 from referral_svc.settings import Settings
 from services.registry import part
-from shared.db import migrate_async
+from shared.db import Database, migrate_async
 from tests.support.auth import TokenIssuer
 
 SIZE = 20_000
@@ -45,7 +45,7 @@ RUNS = 50
 NEEDS = (("shelter", "psychological"), ("legal",), ("child_protection",), ("medical",))
 
 
-async def _fill(app_database: object, organisation: uuid.UUID) -> uuid.UUID:
+async def _fill(database: Database, organisation: uuid.UUID) -> uuid.UUID:
     """The directory and one case, written in bulk (not through the API)."""
     rng = random.Random(SEED)
     now = datetime.now(UTC)
@@ -82,7 +82,7 @@ async def _fill(app_database: object, organisation: uuid.UUID) -> uuid.UUID:
             for s, free in facts.free_capacity.items()
         ]
     case_id = uuid.uuid4()
-    async with app_database.sessions.begin() as session:  # type: ignore[attr-defined]
+    async with database.sessions.begin() as session:
         for model, rows in (
             (Provider, providers),
             (OfferedService, services),
@@ -135,7 +135,10 @@ async def _measure(label: str, url: str) -> None:
     issuer = TokenIssuer()
     organisation = uuid.uuid4()
     token = issuer.token("police", organisation_id=organisation)
-    app = create_app(Settings(database_url=url, jwks_json=issuer.jwks_json, run_relay=False, run_jobs=False))
+    settings = Settings(
+        database_url=url, jwks_json=issuer.jwks_json, run_relay=False, run_jobs=False
+    )
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         case_id = await _fill(app.state.database, organisation)
         loads = []
@@ -150,7 +153,7 @@ async def _measure(label: str, url: str) -> None:
             transport=httpx.ASGITransport(app=app), base_url="http://bench"
         ) as client:
             for run in range(RUNS):
-                params = [("service", s) for s in NEEDS[run % len(NEEDS)]]
+                params = {"service": list(NEEDS[run % len(NEEDS)])}
                 started = time.perf_counter()
                 response = await client.get(
                     f"/api/v1/cases/{case_id}/provider-matches",
@@ -161,7 +164,8 @@ async def _measure(label: str, url: str) -> None:
                 assert response.status_code == 200, response.text
                 sizes.append(len(response.content))
     print(f"{label:<11} {'load':<8} {_ms(loads)}")
-    print(f"{label:<11} {'request':<8} {_ms(requests)}   answer ~{statistics.median(sizes) / 1e6:.1f} MB")
+    answer_mb = statistics.median(sizes) / 1e6
+    print(f"{label:<11} {'request':<8} {_ms(requests)}   answer ~{answer_mb:.1f} MB")
 
 
 async def main() -> None:

@@ -51,7 +51,7 @@ from referral_svc.referrals.states import (
 )
 from shared.auth.policy import Permission, Role
 from shared.auth.principal import Principal
-from shared.errors import FieldError, NotFound, Problem
+from shared.errors import FieldError, NotFound, Problem, ValidationProblem
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -119,11 +119,7 @@ class ReferralService:
         )
         organisation_id = await self.providers.organisation_of(payload.provider_id)
         if not found or organisation_id is None:
-            raise Problem(
-                "No such provider.",
-                slug="validation",
-                errors=[FieldError("provider_id", "No such provider.")],
-            )
+            raise ValidationProblem("provider_id", "No such provider.")
         failed = matching.check_referable(
             matching_facts(case, risk), payload.services, found[0], now.date()
         )

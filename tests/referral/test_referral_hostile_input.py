@@ -163,8 +163,9 @@ async def test_a_hostile_service_list_on_matching_is_refused(
     service: Referral, world: dict[str, Any]
 ) -> None:
     path = f"/api/v1/cases/{world['case_id']}/provider-matches"
-    params = [("service", "shelter")] * 50
-    response = await service.client.get(path, params=params, headers=service.coordinator.headers)
+    response = await service.client.get(
+        path, params={"service": ["shelter"] * 50}, headers=service.coordinator.headers
+    )
     assert_a_client_error(response)
 
 
