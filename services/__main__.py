@@ -7,6 +7,7 @@ seed-demo   demo organisations and users, made through the running gateway
 """
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Sequence
@@ -54,7 +55,7 @@ def _seed_demo(args: argparse.Namespace) -> int:
         return 1
     gateway_url = service_urls(connect_host(args.host), args.base_port)[GATEWAY.name]
     try:
-        report = seed(gateway_url, admin.value)
+        report = asyncio.run(seed(gateway_url, admin.value))
     except DemoFailed as failure:
         print(f"Seeding stopped: {failure}", file=sys.stderr)
         return 1

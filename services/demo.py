@@ -4,18 +4,19 @@ Everything is made through the running gateway's public admin API, logged in as 
 bootstrap admin, so no part's internals are imported and it works against any running
 suite. Running it again makes nothing twice.
 
-The seeders run in the order of `SEEDERS`, each a function of `Demo`; a later one may use
-what an earlier one made (`demo.organisations`, by kind). More demo data, such as the
-providers directory, is one more function appended to `SEEDERS`.
+The seeders run in the order of `SEEDERS`, each an async function of `Demo`; a later one
+may use what an earlier one made (`demo.organisations`, by kind). More demo data is one
+more function appended to `SEEDERS`.
 """
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from referral_svc.providers.demo import ORGANISATION_KIND, demo_directory
 from shared.auth.policy import Role
 
 
@@ -61,20 +62,20 @@ class DemoFailed(Exception):
 
 @dataclass
 class Demo:
-    client: httpx.Client  # the gateway, logged in as the bootstrap admin
+    client: httpx.AsyncClient  # the gateway, logged in as the bootstrap admin
     organisations: dict[str, str] = field(default_factory=dict)  # kind -> id
     report: list[str] = field(default_factory=list)
 
 
-Seeder = Callable[[Demo], None]
+Seeder = Callable[[Demo], Awaitable[None]]
 
 
 def username(role: Role) -> str:
     return f"demo.{role.value}"
 
 
-def seed_organisations(demo: Demo) -> None:
-    existing = {o["name"]: o["id"] for o in _all(demo.client, "/api/v1/organisations")}
+async def seed_organisations(demo: Demo) -> None:
+    existing = {o["name"]: o["id"] async for o in _all(demo.client, "/api/v1/organisations")}
     demo.report.append("Organisations:")
     for organisation in ORGANISATIONS:
         organisation_id = existing.get(organisation.name)
@@ -84,13 +85,14 @@ def seed_organisations(demo: Demo) -> None:
                 "kind": organisation.kind,
                 "county": organisation.county,
             }
-            organisation_id = _send(demo.client, "POST", "/api/v1/organisations", json=body)["id"]
+            created = await _send(demo.client, "POST", "/api/v1/organisations", json=body)
+            organisation_id = created["id"]
         demo.organisations[organisation.kind] = organisation_id
         demo.report.append(f"  {organisation.name} ({organisation.kind}, {organisation.county})")
 
 
-def seed_users(demo: Demo) -> None:
-    existing = {u["username"] for u in _all(demo.client, "/api/v1/users")}
+async def seed_users(demo: Demo) -> None:
+    existing = {u["username"] async for u in _all(demo.client, "/api/v1/users")}
     demo.report.append("Users (one per role):")
     for role, kind in USERS.items():
         name = username(role)
@@ -105,22 +107,50 @@ def seed_users(demo: Demo) -> None:
             "organisation_id": demo.organisations[kind],
             "roles": [role.value],
         }
-        _send(demo.client, "POST", "/api/v1/users", json=body)
+        await _send(demo.client, "POST", "/api/v1/users", json=body)
         demo.report.append(f"  {name:<24} password {password}")
 
 
-SEEDERS: list[Seeder] = [seed_organisations, seed_users]
+async def seed_providers(demo: Demo) -> None:
+    """The demo directory, each provider acting through an organisation of its own."""
+    existing = {p["name"] async for p in _all(demo.client, "/api/v1/providers")}
+    organisations = {o["name"]: o["id"] async for o in _all(demo.client, "/api/v1/organisations")}
+    made = 0
+    for provider in demo_directory():
+        if provider["name"] in existing:
+            continue
+        organisation_id = organisations.get(provider["name"])
+        if organisation_id is None:
+            counties = provider.get("counties") or ["national"]
+            body = {
+                "name": provider["name"],
+                "kind": ORGANISATION_KIND[provider["kind"]],
+                "county": counties[0] if len(counties) == 1 else "national",
+            }
+            created = await _send(demo.client, "POST", "/api/v1/organisations", json=body)
+            organisation_id = created["id"]
+        await _send(
+            demo.client,
+            "POST",
+            "/api/v1/providers",
+            json={**provider, "organisation_id": organisation_id},
+        )
+        made += 1
+    demo.report.append(f"Providers: {made} added to the directory ({len(existing)} were there)")
 
 
-def seed(
+SEEDERS: list[Seeder] = [seed_organisations, seed_users, seed_providers]
+
+
+async def seed(
     gateway_url: str,
     admin_password: str,
     seeders: list[Seeder] = SEEDERS,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[str]:
     """Run the seeders against the gateway; the lines to show the person who ran it."""
-    with httpx.Client(base_url=gateway_url, timeout=10.0, transport=transport) as client:
-        response = _request(
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0, transport=transport) as client:
+        response = await _request(
             client,
             "POST",
             "/api/v1/auth/token",
@@ -131,33 +161,36 @@ def seed(
         client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
         demo = Demo(client)
         for seeder in seeders:
-            seeder(demo)
+            await seeder(demo)
     return demo.report
 
 
-def _request(client: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+async def _request(
+    client: httpx.AsyncClient, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
     try:
-        return client.request(method, path, **kwargs)
+        return await client.request(method, path, **kwargs)
     except httpx.HTTPError as error:
         raise DemoFailed(
             f"The gateway at {client.base_url} does not answer ({error}); is the suite up?"
         ) from error
 
 
-def _send(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
-    response = _request(client, method, path, **kwargs)
+async def _send(client: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> Any:
+    response = await _request(client, method, path, **kwargs)
     if response.is_error:
         raise DemoFailed(f"{method} {path} answered {response.status_code}: {response.text}")
     return response.json()
 
 
-def _all(client: httpx.Client, path: str) -> Iterator[dict[str, Any]]:
+async def _all(client: httpx.AsyncClient, path: str) -> AsyncIterator[dict[str, Any]]:
     """Every item of a paginated list."""
     cursor = None
     while True:
         params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
-        page = _send(client, "GET", path, params=params)
-        yield from page["items"]
+        page = await _send(client, "GET", path, params=params)
+        for item in page["items"]:
+            yield item
         cursor = page["next_cursor"]
         if not cursor:
             return

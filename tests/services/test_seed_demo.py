@@ -1,64 +1,42 @@
-"""seed-demo against a stand-in for the gateway's admin API (the real one: tests/e2e)."""
+"""seed-demo against the real suite in-process: the gateway's admin API and the referral
+service's directory, reached as `python -m services seed-demo` reaches them."""
 
-import json
-import uuid
-from typing import Any
-from urllib.parse import parse_qs
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from services.demo import ORGANISATIONS, SEEDERS, USERS, Demo, DemoFailed, seed, username
+from referral_svc.providers.demo import demo_directory
+from services.demo import ORGANISATIONS, USERS, DemoFailed, seed, username
 from shared.auth.policy import Role
-
-URL = "http://gateway.test"
-PASSWORD = "bootstrap-password"
-PAGE = 3  # smaller than the demo lists, so that seeding has to follow the cursor
-
-
-class FakeGateway:
-    """The contract's token endpoint and admin lists, in memory."""
-
-    def __init__(self) -> None:
-        self.organisations: list[dict[str, Any]] = []
-        self.users: list[dict[str, Any]] = []
-        self.created = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/api/v1/auth/token":
-            form = parse_qs(request.content.decode())
-            if form.get("password") != [PASSWORD]:
-                return httpx.Response(400, json={"error": "invalid_grant"})
-            return httpx.Response(200, json={"access_token": "admin-token"})
-        if request.headers.get("Authorization") != "Bearer admin-token":
-            return httpx.Response(401)
-        collection = {
-            "/api/v1/organisations": self.organisations,
-            "/api/v1/users": self.users,
-        }[request.url.path]
-        if request.method == "POST":
-            self.created += 1
-            item = {"id": str(uuid.uuid4()), **json.loads(request.content)}
-            collection.append(item)
-            return httpx.Response(201, json=item)
-        start = int(request.url.params.get("cursor", 0))
-        following = start + PAGE if start + PAGE < len(collection) else None
-        return httpx.Response(
-            200,
-            json={
-                "items": collection[start : start + PAGE],
-                "next_cursor": str(following) if following else None,
-            },
-        )
+from tests.support.databases import DatabaseFactory
+from tests.support.suite import ADMIN_PASSWORD, Suite, gateway_settings, running_suite
 
 
 @pytest.fixture
-def gateway() -> FakeGateway:
-    return FakeGateway()
+async def suite(
+    fresh_databases: DatabaseFactory, tmp_path: Path, cheap_password_hashing: None
+) -> AsyncIterator[Suite]:
+    settings = gateway_settings(fresh_databases, tmp_path / "gateway-data")
+    async with running_suite(settings, fresh_databases) as running:
+        yield running
 
 
-def run(gateway: FakeGateway, **kwargs: Any) -> list[str]:
-    return seed(URL, PASSWORD, transport=httpx.MockTransport(gateway), **kwargs)
+async def run(suite: Suite, password: str = ADMIN_PASSWORD) -> list[str]:
+    return await seed("http://gateway", password, transport=suite.transport)
+
+
+async def everything(suite: Suite, path: str) -> list[dict]:
+    items: list[dict] = []
+    cursor = None
+    while True:
+        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        page = (await suite.http.get(path, params=params, headers=await suite.admin())).json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
 
 
 def test_every_role_but_admin_and_system_gets_a_demo_user_in_a_demo_organisation() -> None:
@@ -66,47 +44,46 @@ def test_every_role_but_admin_and_system_gets_a_demo_user_in_a_demo_organisation
     assert set(USERS.values()) <= {o.kind for o in ORGANISATIONS}
 
 
-def test_seeding_makes_the_organisations_and_a_user_per_role(gateway: FakeGateway) -> None:
-    report = "\n".join(run(gateway))
-    assert [o["name"] for o in gateway.organisations] == [o.name for o in ORGANISATIONS]
-    organisation_kinds = {o["id"]: o["kind"] for o in gateway.organisations}
-    for role, kind in USERS.items():
-        (user,) = [u for u in gateway.users if u["username"] == username(role)]
-        assert user["roles"] == [role.value]
-        assert organisation_kinds[user["organisation_id"]] == kind
-        assert f"password {user['password']}" in report
+async def test_seeding_makes_organisations_users_who_can_log_in_and_the_directory(
+    suite: Suite,
+) -> None:
+    report = "\n".join(await run(suite))
+
+    organisations = {o["name"]: o for o in await everything(suite, "/api/v1/organisations")}
+    assert {o.name for o in ORGANISATIONS} <= set(organisations)
+    users = {u["username"]: u for u in await everything(suite, "/api/v1/users")}
+    for role in USERS:
+        assert users[username(role)]["roles"] == [role.value]
+        password = report.split(f"{username(role)}")[1].split("password ")[1].split()[0]
+        assert (await suite.login(username(role), password)).status_code == 200
+
+    providers = await everything(suite, "/api/v1/providers")
+    assert sorted(p["name"] for p in providers) == sorted(p["name"] for p in demo_directory())
+    child_protection = [p for p in providers if p["kind"] == "child_protection"]
+    assert len(child_protection) == 42
+    assert all(organisations[p["name"]]["id"] == p["organisation_id"] for p in providers)
 
 
-def test_seeding_again_makes_nothing_twice(gateway: FakeGateway) -> None:
-    run(gateway)
-    made = gateway.created
-    report = run(gateway)
-    assert gateway.created == made
+async def test_seeding_again_makes_nothing_twice(suite: Suite) -> None:
+    await run(suite)
+    counts = [
+        len(await everything(suite, path))
+        for path in ("/api/v1/organisations", "/api/v1/users", "/api/v1/providers")
+    ]
+    report = await run(suite)
+    again = [
+        len(await everything(suite, path))
+        for path in ("/api/v1/organisations", "/api/v1/users", "/api/v1/providers")
+    ]
+    assert again == counts
     assert sum("already there" in line for line in report) == len(USERS)
 
 
-def test_a_seeder_appended_to_the_list_finds_the_demo_organisations(
-    gateway: FakeGateway,
-) -> None:
-    seen: dict[str, str] = {}
-
-    def seed_providers(demo: Demo) -> None:
-        seen.update(demo.organisations)
-
-    run(gateway, seeders=[*SEEDERS, seed_providers])
-    assert seen["provider"] == next(
-        o["id"] for o in gateway.organisations if o["kind"] == "provider"
-    )
-
-
-def test_a_wrong_admin_password_stops_seeding(gateway: FakeGateway) -> None:
+async def test_a_wrong_admin_password_stops_seeding(suite: Suite) -> None:
     with pytest.raises(DemoFailed, match="cannot log in"):
-        seed(URL, "wrong", transport=httpx.MockTransport(gateway))
+        await run(suite, password="wrong-password-here")
 
 
-def test_no_running_gateway_stops_seeding_with_a_hint() -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
-
+async def test_no_running_gateway_stops_seeding_with_a_hint() -> None:
     with pytest.raises(DemoFailed, match="is the suite up"):
-        seed(URL, PASSWORD, transport=httpx.MockTransport(refuse))
+        await seed("http://127.0.0.1:9", "any", transport=httpx.AsyncHTTPTransport(retries=0))
