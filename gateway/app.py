@@ -1,21 +1,30 @@
 """The gateway: `create_app(settings)` builds it, doing no work at import time.
 
 The suite's one public entry: it issues and checks tokens, manages accounts, documents the
-whole API, and forwards every other `/api/v1` path to the service that owns it.
+whole API, and forwards every other `/api/v1` path to the service that owns it. Around
+every route, two layers: the audit trail (outer, so it records replays too) and
+idempotency keys.
 """
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError
 
+from gateway.audit.middleware import AuditTrail
+from gateway.audit.router import router as audit_router
+from gateway.audit.service import AuditLog
 from gateway.docs.router import router as docs_router
 from gateway.docs.service import OpenApiCatalogue
-from gateway.forwarding.forwarder import HttpxForwarder
+from gateway.forwarding.forwarder import AiohttpForwarder, Forwarder, HttpxForwarder
 from gateway.forwarding.router import readiness
 from gateway.forwarding.router import router as forwarding_router
 from gateway.forwarding.routes import RouteTable
+from gateway.idempotency.middleware import IdempotentPosts
+from gateway.idempotency.service import IdempotencyStore
+from gateway.identity.account_states import AccountStates
 from gateway.identity.router import routers as identity_routers
 from gateway.identity.service import AccountService
+from gateway.lockout.service import SignInGuard
 from gateway.settings import Settings
 from gateway.state import GatewayState
 from gateway.tokens.issuer import AccessTokenIssuer
@@ -31,7 +40,13 @@ _TAGS = [
     {"name": "organisations", "description": "Organisations taking part in the mechanism"},
     {"name": "users", "description": "User accounts"},
     {"name": "clients", "description": "API clients of other systems (machine to machine)"},
+    {"name": "audit", "description": "The audit log of access to personal data and decisions"},
 ]
+# Expired idempotency records and sign-in counts are deleted this often, in every replica
+# (deleting what has expired is safe to repeat).
+_PURGE_INTERVAL_SECONDS = 600.0
+# An in-flight idempotency record outlives the longest a forwarded request can take.
+_IN_FLIGHT_MARGIN_SECONDS = 30.0
 
 
 def create_app(
@@ -58,17 +73,7 @@ def create_app(
     # The shared verifier checks the gateway's own key (or the external issuer's).
     settings = settings.model_copy(update=verification)
     routes = RouteTable(settings.routes)
-    forwarder = HttpxForwarder(
-        settings.service_urls, timeout=settings.forward_timeout_seconds, transport=transport
-    )
-    state = GatewayState(
-        settings=settings,
-        routes=routes,
-        forwarder=forwarder,
-        openapi=OpenApiCatalogue(sorted(routes.parts)),
-        signing_key=signing_key,
-        issuer=issuer,
-    )
+    forwarder = _forwarder(settings, transport)
 
     async def on_startup(app: FastAPI) -> None:
         await forwarder.start()
@@ -83,15 +88,61 @@ def create_app(
     parts = ServiceParts(
         name="gateway",
         title="NIRM gateway",
-        routers=[token_router, jwks_router, *identity_routers, docs_router, forwarding_router],
+        routers=[
+            token_router,
+            jwks_router,
+            *identity_routers,
+            audit_router,
+            docs_router,
+            forwarding_router,
+        ],
         openapi_tags=_TAGS,
         readiness=readiness,
+        jobs=[(_PURGE_INTERVAL_SECONDS, _purge_expired)],
+        middleware=[AuditTrail, IdempotentPosts],
     )
     app = create_service_app(
         parts, settings, transport=transport, on_startup=on_startup, on_shutdown=on_shutdown
     )
+    database: Database = app.state.database
+    state = GatewayState(
+        settings=settings,
+        routes=routes,
+        forwarder=forwarder,
+        openapi=OpenApiCatalogue(sorted(routes.parts)),
+        signing_key=signing_key,
+        issuer=issuer,
+        accounts=AccountStates(settings.account_cache_seconds),
+        audit=AuditLog(database),
+        idempotency=IdempotencyStore(
+            database,
+            lease_seconds=settings.forward_timeout_seconds + _IN_FLIGHT_MARGIN_SECONDS,
+        ),
+        sign_in_guard=SignInGuard(
+            database,
+            max_per_username=settings.sign_in_max_failures,
+            max_per_address=settings.sign_in_max_failures_per_address,
+            lockout_seconds=settings.sign_in_lockout_seconds,
+        ),
+    )
     app.state.gateway = state
     return app
+
+
+def _forwarder(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> Forwarder:
+    """aiohttp, the faster client, unless a transport is injected (httpx's; the tests wire
+    the services in-process through one) or the settings ask for httpx."""
+    timeout = settings.forward_timeout_seconds
+    if transport is not None or settings.forwarder == "httpx":
+        return HttpxForwarder(settings.service_urls, timeout=timeout, transport=transport)
+    return AiohttpForwarder(settings.service_urls, timeout=timeout)
+
+
+async def _purge_expired(app: FastAPI) -> None:
+    state: GatewayState = app.state.gateway
+    now = utcnow()
+    await state.idempotency.purge(now)
+    await state.sign_in_guard.purge(now)
 
 
 async def _ensure_bootstrap_admin(database: Database, password: str) -> None:

@@ -2,10 +2,12 @@
 
 Besides what every part has (`service_urls` names the base URL of each service), the
 gateway holds the token-signing key, token lifetimes, the bootstrap administrator's
-password, an optional external OpenID Connect issuer, the rate limit and the routing table.
+password, an optional external OpenID Connect issuer, the rate limit, the sign-in guard's
+limits, the routing table and how it forwards.
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -36,6 +38,16 @@ class Settings(ServiceSettings):
     oidc_issuer: str | None = None
     # Requests per minute per principal; 0 turns the limit off.
     rate_limit: int = Field(default=0, ge=0)
+    # Failed sign-ins allowed per username, and per client address, within the lockout
+    # window before further attempts are refused for that long; 0 turns a count off.
+    sign_in_max_failures: int = Field(default=5, ge=0)
+    sign_in_max_failures_per_address: int = Field(default=50, ge=0)
+    sign_in_lockout_seconds: int = Field(default=900, ge=1, le=24 * 3600)
+    # How long an account's state (active, tokens valid since) is remembered between
+    # requests; at most a second, so a revocation reaches every replica within it; 0: never.
+    account_cache_seconds: float = Field(default=1.0, ge=0, le=1)
     forward_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # The HTTP client that forwards to the services (`forwarding/forwarder.py`).
+    forwarder: Literal["aiohttp", "httpx"] = "aiohttp"
     # Public path prefix -> the part that serves it; `{name}` matches one path segment.
     routes: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ROUTES))

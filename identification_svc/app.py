@@ -16,6 +16,7 @@ from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.persons.router import router as persons_router
 from identification_svc.screening.router import router as screening_router
 from identification_svc.settings import Settings, decode_key
+from identification_svc.statistics.router import router as statistics_router
 from shared.app import ServiceParts, create_service_app
 
 OPENAPI_TAGS = [
@@ -30,6 +31,7 @@ OPENAPI_TAGS = [
     {"name": "cases", "description": "Cases, their status ladder and decision records."},
     {"name": "persons", "description": "A case's personal data, encrypted at rest."},
     {"name": "consents", "description": "Consents by scope, withdrawable at any time."},
+    {"name": "statistics", "description": "De-identified counts; small ones are suppressed."},
 ]
 
 
@@ -63,6 +65,7 @@ def create_app(
             cases_router,
             persons_router,
             consents_router,
+            statistics_router,
         ],
         event_tables=EVENTS,
         event_handlers=HANDLERS,

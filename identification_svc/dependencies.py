@@ -21,6 +21,7 @@ from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.persons.service import PersonService
 from identification_svc.screening.service import ScreeningService
 from identification_svc.settings import Settings
+from identification_svc.statistics.service import StatisticsService
 from shared.auth.deps import require
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
@@ -33,6 +34,7 @@ CaseReader = Annotated[Principal, Depends(require(Permission.READ_CASES))]
 CaseManager = Annotated[Principal, Depends(require(Permission.MANAGE_CASES))]
 PersonalDataReader = Annotated[Principal, Depends(require(Permission.READ_PERSONAL_DATA))]
 ConsentRecorder = Annotated[Principal, Depends(require(Permission.RECORD_CONSENT))]
+StatisticsReader = Annotated[Principal, Depends(require(Permission.READ_STATISTICS))]
 
 CaseId = Annotated[uuid.UUID, Path(description="The case's id.")]
 
@@ -58,22 +60,28 @@ def catalogue_service(session: Session) -> CatalogueService:
 Catalogues = Annotated[CatalogueService, Depends(catalogue_service)]
 
 
-def case_service(session: Session, outbox: AppOutbox, app_settings: AppSettings) -> CaseService:
-    return CaseService(session, outbox, reflection_period_days=app_settings.reflection_period_days)
+def case_service(
+    session: Session, outbox: AppOutbox, protector: Protector, app_settings: AppSettings
+) -> CaseService:
+    return CaseService(
+        session, outbox, protector, reflection_period_days=app_settings.reflection_period_days
+    )
 
 
 Cases = Annotated[CaseService, Depends(case_service)]
 
 
-def screening_service(session: Session, cases: Cases, catalogues: Catalogues) -> ScreeningService:
-    return ScreeningService(session, cases, catalogues)
+def screening_service(
+    session: Session, protector: Protector, cases: Cases, catalogues: Catalogues
+) -> ScreeningService:
+    return ScreeningService(session, protector, cases, catalogues)
 
 
 Screenings = Annotated[ScreeningService, Depends(screening_service)]
 
 
-def consent_service(session: Session, outbox: AppOutbox) -> ConsentService:
-    return ConsentService(session, outbox)
+def consent_service(session: Session, outbox: AppOutbox, protector: Protector) -> ConsentService:
+    return ConsentService(session, outbox, protector)
 
 
 Consents = Annotated[ConsentService, Depends(consent_service)]
@@ -86,6 +94,13 @@ def person_service(
 
 
 Persons = Annotated[PersonService, Depends(person_service)]
+
+
+def statistics_service(session: Session) -> StatisticsService:
+    return StatisticsService(session)
+
+
+CaseStatistics = Annotated[StatisticsService, Depends(statistics_service)]
 
 
 def _case_for(permission: Permission) -> Callable[..., Awaitable[Case]]:

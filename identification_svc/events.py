@@ -1,8 +1,10 @@
 """What the identification service publishes and consumes (docs/events.md, exactly).
 
 Published, each written to the outbox in the transaction of the change it reports:
-`case.opened`, `case.status_changed`, `consent.recorded`, `consent.withdrawn`. Payloads
-carry the facts other parts need and never a name, a birth date, a document or a contact.
+`case.opened`, `case.status_changed`, `case.updated` (a correction of the case, or the
+person's data, changed a fact other parts keep), `consent.recorded`, `consent.withdrawn`.
+Payloads carry the facts other parts need and never a name, a birth date, a document or a
+contact.
 
 Consumed: `referral.created` and `referral.status_changed` (the provider's organisation may
 see the case while the referral stands) and `repatriation.created` (the organisations
@@ -25,7 +27,8 @@ from shared.events.outbox import Outbox
 
 
 def case_facts(case: Case) -> dict[str, Any]:
-    """The payload of `case.opened`: the whole current state other parts keep of a case."""
+    """The payload of `case.opened` and `case.updated`: the whole current state other parts
+    keep of a case, with its version (consumers keep the newest)."""
     return {
         "case_id": str(case.id),
         "version": case.row_version,
@@ -41,6 +44,10 @@ def case_facts(case: Case) -> dict[str, Any]:
 
 async def case_opened(outbox: Outbox, session: AsyncSession, case: Case) -> None:
     await outbox.publish(session, "case.opened", case_facts(case))
+
+
+async def case_updated(outbox: Outbox, session: AsyncSession, case: Case) -> None:
+    await outbox.publish(session, "case.updated", case_facts(case))
 
 
 async def case_status_changed(

@@ -1,6 +1,12 @@
 """Every table of the identification service, imported so the metadata knows them all."""
 
-from identification_svc.cases.models import Case, CaseAccess, CaseDecision, PossibleDuplicate
+from identification_svc.cases.models import (
+    Case,
+    CaseAccess,
+    CaseDecision,
+    DuplicateResolution,
+    PossibleDuplicate,
+)
 from identification_svc.catalogue.models import CatalogueIndicator, CatalogueVersion
 from identification_svc.consents.models import Consent
 from identification_svc.db import EVENTS
@@ -15,6 +21,7 @@ __all__ = [
     "CatalogueIndicator",
     "CatalogueVersion",
     "Consent",
+    "DuplicateResolution",
     "Person",
     "PersonMatchKey",
     "PossibleDuplicate",

@@ -39,7 +39,8 @@ class Settings(ServiceSettings):
         default=None,
         description=(
             "Required. Base64 of 32 random bytes: the AES-256-GCM key that encrypts persons' "
-            "names, birth dates, documents, phone numbers and addresses. Each stored value "
+            "names, birth dates, documents, phone numbers and addresses, and practitioners' "
+            "free-text notes (which may name people). Each stored value "
             "records the id of the key that sealed it, so the key can be rotated: move the "
             "old key to `retired_data_keys` and set a new one here."
         ),

@@ -18,3 +18,7 @@ CapacitySetter = Annotated[Principal, Depends(require(Permission.UPDATE_CAPACITY
 ReferralsReader = Annotated[Principal, Depends(require(Permission.READ_REFERRALS))]
 Referrer = Annotated[Principal, Depends(require(Permission.CREATE_REFERRAL))]
 Answerer = Annotated[Principal, Depends(require(Permission.ANSWER_REFERRAL))]
+RepatriationsReader = Annotated[Principal, Depends(require(Permission.READ_REPATRIATIONS))]
+RepatriationWorker = Annotated[Principal, Depends(require(Permission.WORK_REPATRIATION))]
+RepatriationCanceller = Annotated[Principal, Depends(require(Permission.CANCEL_REPATRIATION))]
+AlertsHandler = Annotated[Principal, Depends(require(Permission.HANDLE_ALERTS))]

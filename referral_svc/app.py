@@ -3,12 +3,15 @@
 import httpx
 from fastapi import FastAPI
 
+from referral_svc.alerts.router import router as alerts_router
 from referral_svc.db import EVENTS
 from referral_svc.events import consumers
 from referral_svc.providers.router import router as providers_router
 from referral_svc.providers.service import ProviderSecrets
 from referral_svc.referrals.expiry import expiry_job
 from referral_svc.referrals.router import router as referrals_router
+from referral_svc.repatriations.overdue import overdue_job
+from referral_svc.repatriations.router import router as repatriations_router
 from referral_svc.settings import Settings
 from shared.app import ServiceParts, create_service_app
 from shared.events.outbox import Outbox
@@ -18,6 +21,8 @@ _TAGS = [
     {"name": "providers", "description": "The directory of assistance providers"},
     {"name": "provider-matches", "description": "Which providers may take a case, best first"},
     {"name": "referrals", "description": "Cases sent to providers, and their answers"},
+    {"name": "repatriations", "description": "Assisted return across a border, step by step"},
+    {"name": "alerts", "description": "What the coordinators must look into"},
 ]
 
 
@@ -29,14 +34,17 @@ def create_app(
     parts = ServiceParts(
         name=NAME,
         title="NIRM referral service",
-        routers=[providers_router, referrals_router],
+        routers=[providers_router, referrals_router, repatriations_router, alerts_router],
         event_tables=EVENTS,
         # The handlers' own outbox: the same tables, source and subscriptions as the one
         # the app factory gives the routes (an Outbox holds nothing else).
         event_handlers=consumers(Outbox(EVENTS, NAME, settings.subscriptions)),
         secret_resolver=secrets.resolve,
         openapi_tags=_TAGS,
-        jobs=[(settings.expiry_interval_seconds, expiry_job)],
+        jobs=[
+            (settings.expiry_interval_seconds, expiry_job),
+            (settings.overdue_interval_seconds, overdue_job),
+        ],
     )
     app = create_service_app(parts, settings, transport=transport)
     # The relay asks for a provider's webhook secret only once the app runs.

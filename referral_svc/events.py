@@ -1,11 +1,14 @@
 """What the referral service consumes (docs/events.md), and what each event makes it do.
 
-- `case.opened`, `case.status_changed`: keep the newest case facts; when a child's case
-  is presumed, refer it to child protection (unless it has such a referral standing).
-- `risk.assessed`: keep the latest assessment of each instrument.
+- `case.opened`, `case.status_changed`, `case.updated`: keep the newest case facts; when a
+  child's case is presumed, refer it to child protection (unless it has such a referral
+  standing).
+- `risk.assessed`: keep the latest assessment of each instrument (`initial` drives
+  matching and urgency, `pre_return` the repatriation's travel block).
 - `consent.withdrawn` (scope `referral`): withdraw the case's open referrals at once.
 
-What it publishes is written where the change happens: `referrals/notices.py`.
+What it publishes is written where the change happens: `referrals/notices.py`,
+`repatriations/service.py`, `alerts/service.py`.
 """
 
 from datetime import UTC, datetime
@@ -17,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from referral_svc.cases.schemas import CaseEvent, ConsentWithdrawn, RiskAssessed
 from referral_svc.cases.service import CaseService
 from referral_svc.referrals.service import ReferralService
+from referral_svc.vocabulary import REFERRAL_CONSENT
 from shared.db import utcnow
 from shared.errors import ValidationProblem
 from shared.events.inbox import Event, Handler
@@ -25,7 +29,6 @@ from shared.events.outbox import Outbox
 PRESUMED = "presumed"
 # A later decision that the person is no victim, or the case's closing, cancels the rule.
 _STILL_A_VICTIM = frozenset({"presumed", "identified"})
-REFERRAL_SCOPE = "referral"
 
 Payload = TypeVar("Payload", bound=BaseModel)
 
@@ -62,7 +65,7 @@ def consumers(outbox: Outbox) -> dict[str, Handler]:
 
     async def consent_withdrawn(session: AsyncSession, event: Event) -> None:
         payload = _read(ConsentWithdrawn, event)
-        if payload.scope == REFERRAL_SCOPE:
+        if payload.scope == REFERRAL_CONSENT:
             await ReferralService(session, outbox).withdraw_for_consent(
                 payload.case_id, _occurred_at(event), utcnow()
             )
@@ -70,6 +73,7 @@ def consumers(outbox: Outbox) -> dict[str, Handler]:
     return {
         "case.opened": case_changed,
         "case.status_changed": case_changed,
+        "case.updated": case_changed,
         "risk.assessed": risk_assessed,
         "consent.withdrawn": consent_withdrawn,
     }

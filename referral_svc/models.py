@@ -1,12 +1,20 @@
 """Every table of the referral service, imported so the metadata knows them all."""
 
+from referral_svc.alerts.models import Alert
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.db import EVENTS
 from referral_svc.providers.models import Capacity, CoveredArea, OfferedService, Provider
 from referral_svc.referrals.models import Referral
+from referral_svc.repatriations.models import (
+    Repatriation,
+    RepatriationDetermination,
+    RepatriationOrganisation,
+    RepatriationStep,
+)
 
 __all__ = [
     "EVENTS",
+    "Alert",
     "Capacity",
     "CaseFacts",
     "CaseRisk",
@@ -14,4 +22,8 @@ __all__ = [
     "OfferedService",
     "Provider",
     "Referral",
+    "Repatriation",
+    "RepatriationDetermination",
+    "RepatriationOrganisation",
+    "RepatriationStep",
 ]

@@ -4,7 +4,7 @@ Closed vocabularies as `Literal`s, so a wrong code is a 422 naming its field and
 OpenAPI document lists the allowed values.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import StringConstraints
 
@@ -51,3 +51,7 @@ ExploitationForm = Literal[
 ]
 # An ISO 639-1 (or 639-3 where no two-letter code exists) language code.
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+# Scopes of the identification service's consents (identification.md) this service asks for.
+REFERRAL_CONSENT: Final = "referral"
+REPATRIATION_CONSENT: Final = "repatriation"

@@ -12,6 +12,7 @@ RISK_ASSESSED: Final = "risk.assessed"
 HANDLERS: Final[Mapping[str, Handler]] = {
     "case.opened": on_case_changed,
     "case.status_changed": on_case_changed,
+    "case.updated": on_case_changed,
     "referral.created": on_referral_created,
 }
 

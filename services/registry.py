@@ -55,8 +55,19 @@ IDENTIFICATION = Part(
     "identification",
     "identification_svc",
     1,
-    routes=("/api/v1/indicator-catalogues", "/api/v1/screenings", "/api/v1/cases"),
-    publishes=("case.opened", "case.status_changed", "consent.recorded", "consent.withdrawn"),
+    routes=(
+        "/api/v1/indicator-catalogues",
+        "/api/v1/screenings",
+        "/api/v1/cases",
+        "/api/v1/statistics/cases",
+    ),
+    publishes=(
+        "case.opened",
+        "case.status_changed",
+        "case.updated",
+        "consent.recorded",
+        "consent.withdrawn",
+    ),
     consumes=("referral.created", "referral.status_changed", "repatriation.created"),
     env_prefix="NIRM_IDENTIFICATION_",
     keys=("data_key", "index_key"),
@@ -67,14 +78,19 @@ RISK = Part(
     2,
     routes=("/api/v1/risk-instruments", "/api/v1/risk-assessments"),
     publishes=("risk.assessed",),
-    consumes=("case.opened", "case.status_changed", "referral.created"),
+    consumes=("case.opened", "case.status_changed", "case.updated", "referral.created"),
     env_prefix="NIRM_RISK_",
 )
 REFERRAL = Part(
     "referral",
     "referral_svc",
     3,
-    routes=("/api/v1/providers", "/api/v1/referrals", "/api/v1/repatriations"),
+    routes=(
+        "/api/v1/providers",
+        "/api/v1/referrals",
+        "/api/v1/repatriations",
+        "/api/v1/alerts",
+    ),
     publishes=(
         "referral.created",
         "referral.status_changed",
@@ -83,7 +99,13 @@ REFERRAL = Part(
         "repatriation.step_overdue",
         "alert.raised",
     ),
-    consumes=("case.opened", "case.status_changed", "consent.withdrawn", "risk.assessed"),
+    consumes=(
+        "case.opened",
+        "case.status_changed",
+        "case.updated",
+        "consent.withdrawn",
+        "risk.assessed",
+    ),
     env_prefix="NIRM_REFERRAL_",
 )
 

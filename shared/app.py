@@ -145,6 +145,9 @@ class ServiceParts:
     # the part depends on (the gateway: every service) is not ready.
     readiness: Callable[[Request], Awaitable[None]] | None = None
     jobs: Sequence[Job] = ()
+    # The part's own ASGI middleware, outermost first. It runs inside the shared layers: the
+    # request id is set, an unexpected error becomes a 500 problem, the body is limited.
+    middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = ()
 
 
 async def _run_periodically(app: FastAPI, job: Job) -> None:
@@ -243,6 +246,9 @@ def create_service_app(
         app.include_router(inbox_router(lambda _request: inbox))
 
     install_error_handlers(app)
+    # Each `add_middleware` wraps the ones added before it.
+    for layer in reversed(parts.middleware):
+        app.add_middleware(layer)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestIdMiddleware)

@@ -98,6 +98,22 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
         "A step cannot be completed before the steps it depends on.",
     ),
     ProblemType(
+        "evidence-required",
+        "Evidence required",
+        409,
+        "The step rests on a fact the mechanism does not hold yet (a best-interests "
+        "determination in favour, a pre-return risk assessment, an accepted referral); "
+        "`requirement` names it.",
+    ),
+    ProblemType(
+        "travel-blocked",
+        "Travel blocked",
+        409,
+        "A high pre-return risk blocks travel until it is lifted: for an adult by a "
+        "coordinator's mitigation plan, for a child by a best-interests determination in "
+        "favour, either made after the assessment; `travel_block` names the reason.",
+    ),
+    ProblemType(
         "precondition-failed",
         "Precondition failed",
         412,
@@ -120,6 +136,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
         "Idempotency key reused",
         422,
         "The same Idempotency-Key was sent before with a different body.",
+    ),
+    ProblemType(
+        "idempotency-key-in-use",
+        "Idempotency key in use",
+        409,
+        "A request with this Idempotency-Key is still being processed; retry after "
+        "`Retry-After` seconds to get its answer.",
     ),
     ProblemType(
         "rate-limited",
@@ -276,16 +299,22 @@ def validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return errors
 
 
+def render_problem(problem: Problem, instance: str) -> JSONResponse:
+    """The answer to a raised `Problem`, also for ASGI middleware, which runs outside the
+    app's exception handlers."""
+    return problem_response(
+        instance,
+        problem.problem_type,
+        problem.detail,
+        errors=problem.errors,
+        headers=problem.headers,
+        extra=problem.extra,
+    )
+
+
 async def _problem_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(
-        request.url.path,
-        exc.problem_type,
-        exc.detail,
-        errors=exc.errors,
-        headers=exc.headers,
-        extra=exc.extra,
-    )
+    return render_problem(exc, request.url.path)
 
 
 async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,5 @@
-"""Field types for request schemas of every part: bounded free text and geographic codes.
+"""Field types for request schemas of every part: bounded free text, geographic codes and
+times.
 
 Free text refuses what no database should be asked to store — NUL and other control
 characters, unpaired surrogates (not UTF-8) — and every length is bounded, so a hostile
@@ -8,9 +9,10 @@ value is a 422 naming its field, never a failed insert. Codes are checked agains
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from shared.geo import is_country, is_county
 
@@ -63,3 +65,15 @@ CountryCode = Annotated[
     AfterValidator(_checked(is_country, "an ISO 3166-1 alpha-2 country code such as IT")),
     Field(examples=["IT"]),
 ]
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # An offset at the edge of the calendar (year 1 or 9999) has no UTC equivalent.
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the time is out of range") from exc
+
+
+# An RFC 3339 time with its offset, as UTC (a time without an offset is refused).
+UTCMoment = Annotated[AwareDatetime, AfterValidator(_in_utc)]

@@ -12,6 +12,7 @@ DEFAULT_ROUTES: Mapping[str, str] = {
     "/api/v1/indicator-catalogues": "identification",
     "/api/v1/screenings": "identification",
     "/api/v1/cases": "identification",
+    "/api/v1/statistics/cases": "identification",
     "/api/v1/cases/{case_id}/risk-assessments": "risk",
     "/api/v1/cases/{case_id}/provider-matches": "referral",
     "/api/v1/risk-instruments": "risk",
@@ -19,6 +20,7 @@ DEFAULT_ROUTES: Mapping[str, str] = {
     "/api/v1/providers": "referral",
     "/api/v1/referrals": "referral",
     "/api/v1/repatriations": "referral",
+    "/api/v1/alerts": "referral",
 }
 
 # A `{name}` segment of a prefix matches any one segment of a path.

@@ -4,7 +4,7 @@ users and API clients for holders of `manage_accounts` (admins)."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from gateway.gatekeeper import authenticate
 from gateway.identity.models import ApiClient, Organisation, OrganisationKind, User
@@ -26,6 +26,7 @@ from gateway.identity.schemas import (
     UserUpdate,
 )
 from gateway.identity.service import AccountService
+from gateway.state import gateway_state
 from shared.auth.deps import CurrentPrincipal, require
 from shared.auth.policy import Permission
 from shared.db import utcnow
@@ -34,8 +35,8 @@ from shared.pagination import PageQuery
 from shared.web import Session
 
 
-def account_service(session: Session) -> AccountService:
-    return AccountService(session)
+def account_service(session: Session, request: Request) -> AccountService:
+    return AccountService(session, gateway_state(request).accounts)
 
 
 Accounts = Annotated[AccountService, Depends(account_service)]

@@ -1,8 +1,9 @@
 """Use cases of account management: organisations, users, API clients, the bootstrap admin.
 
 Changing what a token asserts or allows (roles, password, active) moves the account's
-`tokens_not_before` past now and revokes its refresh tokens, so every token issued
-before the change stops working at once.
+`tokens_not_before` past now, revokes its refresh tokens and makes this replica forget
+the account's remembered state, so every token issued before the change stops working at
+once (on other replicas within the second their memory lasts).
 """
 
 import uuid
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity import credentials
+from gateway.identity.account_states import AccountStates
 from gateway.identity.models import ApiClient, Organisation, OrganisationKind, User
 from gateway.identity.repository import IdentityRepository
 from gateway.identity.schemas import (
@@ -44,9 +46,16 @@ def tokens_valid_after_change(now: datetime) -> datetime:
 
 
 class AccountService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, states: AccountStates | None = None) -> None:
         self.repository = IdentityRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
+        # None where no token is checked (the bootstrap at startup).
+        self.states = states
+
+    def _revoke_tokens(self, kind: str, account: User | ApiClient, now: datetime) -> None:
+        account.tokens_not_before = tokens_valid_after_change(now)
+        if self.states is not None:
+            self.states.forget(kind, account.id)
 
     # Organisations
 
@@ -132,7 +141,7 @@ class AccountService:
             user.password_hash = await credentials.hash_password(data.password)
             revoke = True
         if revoke:
-            user.tokens_not_before = tokens_valid_after_change(now)
+            self._revoke_tokens("user", user, now)
             await self.refresh_tokens.revoke_all_of(user.id, now)
         user.updated_at = now
         await self.repository.session.flush()
@@ -178,7 +187,7 @@ class AccountService:
         active = data.active if data.active is not None else client.active
         if roles != client.roles or active != client.active:
             client.roles, client.active = roles, active
-            client.tokens_not_before = tokens_valid_after_change(now)
+            self._revoke_tokens("client", client, now)
         client.updated_at = now
         await self.repository.session.flush()
         return client

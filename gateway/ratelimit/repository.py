@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ratelimit.models import RateWindow
+from shared.db import dialect_insert
 
 
 class RateWindowRepository:
@@ -20,10 +20,8 @@ class RateWindowRepository:
         Atomic (`INSERT ... ON CONFLICT DO UPDATE ... RETURNING`), so replicas sharing the
         database count each request once.
         """
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         upsert = (
-            insert(RateWindow)
+            dialect_insert(self.session)(RateWindow)
             .values(principal_id=principal_id, window_start=window_start, requests=1)
             .on_conflict_do_update(
                 index_elements=[RateWindow.principal_id, RateWindow.window_start],

@@ -2,7 +2,8 @@
 
 The token endpoint is the one place that answers errors in the OAuth2 format rather than
 problem+json, malformed forms included: its route class turns validation errors into
-`invalid_request`.
+`invalid_request`. A refused password or client credential, and an attempt the sign-in
+guard refuses (429), is recorded in the audit log as `auth.token.refused`.
 """
 
 import base64
@@ -16,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from gateway.audit.middleware import note_refused_sign_in
+from gateway.forwarding.routes import API_PREFIX
 from gateway.state import GatewayState, gateway_state
 from gateway.tokens.schemas import OAuthErrorBody, OAuthErrorCode, TokenRequest, TokenResponse
 from gateway.tokens.service import OAuthError, TokenService
@@ -23,14 +26,19 @@ from shared.db import utcnow
 from shared.errors import NotFound, validation_errors
 from shared.web import Session
 
+TOKEN_PATH = API_PREFIX + "/auth/token"
 # RFC 6749 §5.1: token answers must not be cached.
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# Refusals of the credentials themselves (not of a malformed request): the audit log's.
+_REFUSED_CREDENTIALS = frozenset({OAuthErrorCode.INVALID_GRANT, OAuthErrorCode.INVALID_CLIENT})
 
 
 def oauth_error_response(error: OAuthError) -> JSONResponse:
     headers = dict(_NO_STORE)
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="nirm"'
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     body = OAuthErrorBody(error=error.error, error_description=error.description)
     return JSONResponse(body.model_dump(mode="json"), status_code=error.status, headers=headers)
 
@@ -74,13 +82,14 @@ _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     "4XX": {
         "model": OAuthErrorBody,
         "description": "400: a malformed request or a refused grant; 401: unknown client or "
-        "wrong client secret (RFC 6749 §5.2)",
+        "wrong client secret (RFC 6749 §5.2); 429: too many failed sign-ins for the account "
+        "or from the address, retry after `Retry-After` seconds",
     },
 }
 
 
 @router.post(
-    "/api/v1/auth/token",
+    TOKEN_PATH,
     response_model=TokenResponse,
     response_model_exclude_none=True,
     responses=_OAUTH_ERRORS,
@@ -94,17 +103,24 @@ async def create_token(
 ) -> Response:
     """Get an access token: for a user (`password`), an API client (`client_credentials`)
     or by a refresh token (`refresh_token`), which is rotated on each use."""
+    basic = None
     try:
         if state.issuer is None:
             raise OAuthError(
                 OAuthErrorCode.UNSUPPORTED_GRANT_TYPE,
                 "Tokens are issued by the suite's OpenID Connect provider, not the gateway.",
             )
-        service = TokenService(session, state.issuer, state.settings.refresh_token_ttl_seconds)
+        service = TokenService(
+            session, state.issuer, state.settings.refresh_token_ttl_seconds, state.sign_in_guard
+        )
         # Only a client authenticates with Basic; a user agent may send other credentials.
         basic = _basic_client(request) if form.grant_type == "client_credentials" else None
-        answer = await service.grant(form, basic, utcnow())
+        address = request.client.host if request.client else None
+        answer = await service.grant(form, basic, address, utcnow())
     except OAuthError as error:
+        if error.error in _REFUSED_CREDENTIALS:
+            attempted = form.username or form.client_id or (basic[0] if basic else None)
+            note_refused_sign_in(request, attempted)
         return oauth_error_response(error)
     return JSONResponse(answer.model_dump(exclude_none=True), headers=_NO_STORE)
 

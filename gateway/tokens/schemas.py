@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # Generous bounds: enough for any real credential, small enough that hostile input costs
-# nothing (argon2 would otherwise hash a megabyte password).
-_Credential = Annotated[str | None, Field(default=None, max_length=1024)]
+# nothing (argon2 would otherwise hash a megabyte password). No NUL: PostgreSQL can neither
+# store nor compare it, and no real credential has one.
+_Credential = Annotated[str | None, Field(default=None, max_length=1024, pattern=r"^[^\x00]*$")]
 
 
 class TokenRequest(BaseModel):

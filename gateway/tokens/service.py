@@ -3,6 +3,10 @@
 Every refusal is an `OAuthError` (RFC 6749 §5.2). A refused refresh may still have
 written (a reused token revokes its family), so the router answers it without raising
 and the request's transaction commits.
+
+Password and client-credentials attempts go through the sign-in guard (`gateway/lockout`)
+before the credentials are checked: a locked username or address is refused with 429 and
+`Retry-After`, in the OAuth2 format (`invalid_grant`, or `invalid_client` for a client).
 """
 
 import asyncio
@@ -15,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.identity import credentials
 from gateway.identity.models import ApiClient, User
 from gateway.identity.repository import IdentityRepository
+from gateway.lockout.service import Counter, Locked, SignInGuard
 from gateway.tokens.issuer import AccessToken, AccessTokenIssuer, Subject
 from gateway.tokens.models import RefreshToken
 from gateway.tokens.repository import RefreshTokenRepository
@@ -26,9 +31,13 @@ from shared.db import utcnow
 class OAuthError(Exception):
     error: OAuthErrorCode
     description: str
+    # Set when the sign-in guard refuses the attempt: answered 429 with `Retry-After`.
+    retry_after: int | None = None
 
     @property
     def status(self) -> int:
+        if self.retry_after is not None:
+            return 429
         return 401 if self.error is OAuthErrorCode.INVALID_CLIENT else 400
 
 
@@ -60,33 +69,63 @@ def _subject(account: User | ApiClient) -> Subject:
 
 class TokenService:
     def __init__(
-        self, session: AsyncSession, issuer: AccessTokenIssuer, refresh_ttl_seconds: int
+        self,
+        session: AsyncSession,
+        issuer: AccessTokenIssuer,
+        refresh_ttl_seconds: int,
+        guard: SignInGuard,
     ) -> None:
+        self.session = session
         self.accounts = IdentityRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         self.issuer = issuer
         self.refresh_ttl = timedelta(seconds=refresh_ttl_seconds)
+        self.guard = guard
 
     async def grant(
-        self, form: TokenRequest, basic_client: tuple[str, str] | None, now: datetime
+        self,
+        form: TokenRequest,
+        basic_client: tuple[str, str] | None,
+        address: str | None,
+        now: datetime,
     ) -> TokenResponse:
-        """Answer the form; `basic_client` is the client id and secret of a Basic header."""
+        """Answer the form; `basic_client` is the client id and secret of a Basic header,
+        `address` the caller's address, counted by the sign-in guard with the username."""
         if form.grant_type == "password":
-            return await self._password(
-                _require(form.username, "username"), _require(form.password, "password"), now
-            )
-        if form.grant_type == "client_credentials":
+            username = _require(form.username, "username")
+            password = _require(form.password, "password")
+            counters = self.guard.counters(username, address)
+            await self._attempt(counters, OAuthErrorCode.INVALID_GRANT, now)
+            answer = await self._password(username, password, now)
+        elif form.grant_type == "client_credentials":
             client_id, secret = basic_client or (
                 _require(form.client_id, "client_id"),
                 _require(form.client_secret, "client_secret"),
             )
-            return await self._client_credentials(client_id, secret, now)
-        if form.grant_type == "refresh_token":
+            counters = self.guard.counters(None, address)
+            await self._attempt(counters, OAuthErrorCode.INVALID_CLIENT, now)
+            answer = await self._client_credentials(client_id, secret, now)
+        elif form.grant_type == "refresh_token":
             return await self._refresh(_require(form.refresh_token, "refresh_token"), now)
-        raise OAuthError(
-            OAuthErrorCode.UNSUPPORTED_GRANT_TYPE,
-            "grant_type must be password, client_credentials or refresh_token.",
-        )
+        else:
+            raise OAuthError(
+                OAuthErrorCode.UNSUPPORTED_GRANT_TYPE,
+                "grant_type must be password, client_credentials or refresh_token.",
+            )
+        # A failed attempt stays counted; a successful one is given back.
+        await self.guard.succeeded(self.session, counters)
+        return answer
+
+    async def _attempt(self, counters: list[Counter], error: OAuthErrorCode, now: datetime) -> None:
+        try:
+            await self.guard.attempt(counters, now)
+        except Locked as locked:
+            raise OAuthError(
+                error,
+                "Too many failed sign-ins for this account or from this address; "
+                f"try again in {locked.retry_after} seconds.",
+                retry_after=locked.retry_after,
+            ) from locked
 
     async def _password(self, username: str, password: str, now: datetime) -> TokenResponse:
         found = await self.accounts.user_named(username)

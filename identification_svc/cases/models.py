@@ -1,7 +1,9 @@
-"""Tables of cases: the case, its decision records, who else may see it, duplicate flags.
+"""Tables of cases: the case, its decision records, who else may see it, duplicate flags
+and how a person resolved them.
 
 A case holds no personal data (that is the person's, encrypted); only the facts other parts
 of the mechanism need: status, child or adult, county, gender, forms, foreign or not.
+Columns ending in `_sealed` hold free text sealed by `persons.protection`, never plaintext.
 """
 
 import uuid
@@ -15,11 +17,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from identification_svc.db import Base
+from identification_svc.persons.protection import bound_to
 from shared.db import JSONType, UTCDateTime, new_id
 
 
@@ -60,6 +64,11 @@ class Case(Base):
         foreign_keys="PossibleDuplicate.case_id",
         order_by="PossibleDuplicate.other_case_id, PossibleDuplicate.matched_on",
     )
+    duplicate_resolutions: Mapped[list["DuplicateResolution"]] = relationship(
+        lazy="raise",
+        foreign_keys="DuplicateResolution.case_id",
+        order_by="DuplicateResolution.resolved_at, DuplicateResolution.other_case_id",
+    )
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
 
@@ -75,8 +84,8 @@ class CaseDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
-    basis: Mapped[str] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(Text)
+    basis_sealed: Mapped[str] = mapped_column(Text)
+    note_sealed: Mapped[str | None] = mapped_column(Text)
     authority: Mapped[str | None] = mapped_column(String(200))
     closing_reason: Mapped[str | None] = mapped_column(String(32))
     screening_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("screenings.id"))
@@ -85,6 +94,10 @@ class CaseDecision(Base):
     roles: Mapped[list[str]] = mapped_column(JSONType)
     organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def sealed_context(self, field: str) -> str:
+        """What the sealed value of `field` is bound to: this row and that field."""
+        return bound_to("case_decision", self.id, field)
 
 
 class CaseAccess(Base):
@@ -119,3 +132,31 @@ class PossibleDuplicate(Base):
     )
     matched_on: Mapped[str] = mapped_column(String(24), primary_key=True)
     flagged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DuplicateResolution(Base):
+    """How a person resolved the possible-duplicate flag between two cases: `linked` (the
+    same person: each case shows the other) or `not_duplicate` (the pair is never flagged
+    again). Rows come in pairs, one on each case; who, in which role and organisation, and
+    when, as for a decision. Nothing is merged."""
+
+    __tablename__ = "duplicate_resolutions"
+    __table_args__ = (
+        CheckConstraint("resolution IN ('linked', 'not_duplicate')", name="resolution"),
+        UniqueConstraint("case_id", "other_case_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    other_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    resolution: Mapped[str] = mapped_column(String(16))
+    note_sealed: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    resolved_by_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(JSONType)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    resolved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def sealed_context(self, field: str) -> str:
+        """What the sealed value of `field` is bound to: this row and that field."""
+        return bound_to("duplicate_resolution", self.id, field)

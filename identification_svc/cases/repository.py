@@ -1,4 +1,4 @@
-"""Every query on cases, their decisions, access grants and duplicate flags.
+"""Every query on cases, their decisions, access grants, duplicate flags and resolutions.
 
 `visible_to` is the one statement of which cases a caller may see; every read and list of
 a case (and of what hangs off a case elsewhere: screenings, persons, consents) goes
@@ -10,11 +10,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, delete, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from identification_svc.cases.models import Case, CaseAccess, CaseDecision, PossibleDuplicate
+from identification_svc.cases.models import (
+    Case,
+    CaseAccess,
+    CaseDecision,
+    DuplicateResolution,
+    PossibleDuplicate,
+)
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.pagination import PageParams, paginate
@@ -58,7 +64,7 @@ class CaseRepository:
             scope.append(Case.county == county)
         return or_(*scope)
 
-    def add(self, *rows: Case | CaseDecision) -> None:
+    def add(self, *rows: Case | CaseDecision | DuplicateResolution) -> None:
         self.session.add_all(rows)
 
     async def get_visible(
@@ -75,8 +81,10 @@ class CaseRepository:
         return await self.session.scalar(statement) is not None
 
     async def with_details(self, case: Case) -> Case:
-        """`case` with its decisions and duplicate flags loaded (after a change)."""
-        await self.session.refresh(case, ["decisions", "possible_duplicates"])
+        """`case` with its decisions, duplicate flags and resolutions loaded (after a change)."""
+        await self.session.refresh(
+            case, ["decisions", "possible_duplicates", "duplicate_resolutions"]
+        )
         return case
 
     async def page(
@@ -161,5 +169,49 @@ class CaseRepository:
             for one, other in ((case_id, other_case_id), (other_case_id, case_id))
         )
 
+    async def flagged_together(self, case_id: uuid.UUID, other_case_id: uuid.UUID) -> bool:
+        statement = select(PossibleDuplicate.case_id).where(
+            PossibleDuplicate.case_id == case_id, PossibleDuplicate.other_case_id == other_case_id
+        )
+        return await self.session.scalar(statement.limit(1)) is not None
 
-_DETAILS = (selectinload(Case.decisions), selectinload(Case.possible_duplicates))
+    async def drop_duplicate_flags(self, case_id: uuid.UUID, other_case_id: uuid.UUID) -> None:
+        """Remove the flags between two cases, on both sides."""
+        await self.session.execute(
+            delete(PossibleDuplicate).where(
+                or_(
+                    and_(
+                        PossibleDuplicate.case_id == case_id,
+                        PossibleDuplicate.other_case_id == other_case_id,
+                    ),
+                    and_(
+                        PossibleDuplicate.case_id == other_case_id,
+                        PossibleDuplicate.other_case_id == case_id,
+                    ),
+                )
+            )
+        )
+
+    async def resolution(
+        self, case_id: uuid.UUID, other_case_id: uuid.UUID
+    ) -> DuplicateResolution | None:
+        statement = select(DuplicateResolution).where(
+            DuplicateResolution.case_id == case_id,
+            DuplicateResolution.other_case_id == other_case_id,
+        )
+        resolution: DuplicateResolution | None = await self.session.scalar(statement)
+        return resolution
+
+    async def resolved_with(self, case_id: uuid.UUID) -> set[uuid.UUID]:
+        """The cases whose possible duplication with `case_id` a person has resolved."""
+        statement = select(DuplicateResolution.other_case_id).where(
+            DuplicateResolution.case_id == case_id
+        )
+        return set((await self.session.scalars(statement)).all())
+
+
+_DETAILS = (
+    selectinload(Case.decisions),
+    selectinload(Case.possible_duplicates),
+    selectinload(Case.duplicate_resolutions),
+)

@@ -1,5 +1,5 @@
 """Request and response bodies of the case endpoints (and the subject facts a screening
-shares with a case)."""
+shares with a case). Sealed notes are opened here, to answer a caller who may see them."""
 
 import uuid
 from collections import defaultdict
@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from identification_svc.cases.models import Case
+from identification_svc.cases.models import Case, CaseDecision, DuplicateResolution
 from identification_svc.cases.states import Decision, Status
 from identification_svc.fields import (
     ClosingReason,
@@ -19,7 +19,7 @@ from identification_svc.fields import (
     Line,
     Note,
 )
-from identification_svc.persons.protection import MatchKind
+from identification_svc.persons.protection import MatchKind, PersonalDataProtector
 from shared.pagination import Page
 
 Age = Annotated[int, Field(strict=True, ge=0, le=120)]
@@ -49,8 +49,6 @@ class ReflectionPeriod(BaseModel):
 class DecisionOut(BaseModel):
     """One change of a case's status (`opened` for the record that opened the case)."""
 
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     decision: Decision | Literal["opened"]
     from_status: Status | None
@@ -66,12 +64,61 @@ class DecisionOut(BaseModel):
     organisation_id: uuid.UUID
     decided_at: datetime
 
+    @classmethod
+    def of(cls, decision: CaseDecision, protector: PersonalDataProtector) -> "DecisionOut":
+        return cls(
+            id=decision.id,
+            decision=decision.decision,
+            from_status=decision.from_status,
+            to_status=decision.to_status,
+            basis=protector.open(decision.basis_sealed, context=decision.sealed_context("basis")),
+            note=protector.open_optional(
+                decision.note_sealed, context=decision.sealed_context("note")
+            ),
+            authority=decision.authority,
+            closing_reason=decision.closing_reason,
+            screening_id=decision.screening_id,
+            decided_by=decision.decided_by,
+            decided_by_name=decision.decided_by_name,
+            roles=decision.roles,
+            organisation_id=decision.organisation_id,
+            decided_at=decision.decided_at,
+        )
+
 
 class PossibleDuplicateOut(BaseModel):
     """Another case whose person may be this case's person, for someone to review."""
 
     case_id: uuid.UUID
     matched_on: list[MatchKind]
+
+
+DuplicateResolutionKind = Literal["linked", "not_duplicate"]
+
+
+class LinkedCaseOut(BaseModel):
+    """Another case a person found to be about the same person (never merged): who linked
+    them, in which role and organisation, when and why."""
+
+    case_id: uuid.UUID
+    note: str | None
+    linked_by: uuid.UUID
+    linked_by_name: str
+    roles: list[str]
+    organisation_id: uuid.UUID
+    linked_at: datetime
+
+    @classmethod
+    def of(cls, link: DuplicateResolution, protector: PersonalDataProtector) -> "LinkedCaseOut":
+        return cls(
+            case_id=link.other_case_id,
+            note=protector.open_optional(link.note_sealed, context=link.sealed_context("note")),
+            linked_by=link.resolved_by,
+            linked_by_name=link.resolved_by_name,
+            roles=link.roles,
+            organisation_id=link.organisation_id,
+            linked_at=link.resolved_at,
+        )
 
 
 class CaseOut(BaseModel):
@@ -90,10 +137,11 @@ class CaseOut(BaseModel):
     version: int
     decisions: list[DecisionOut]
     possible_duplicates: list[PossibleDuplicateOut]
+    linked_cases: list[LinkedCaseOut]
 
     @classmethod
-    def of(cls, case: Case) -> "CaseOut":
-        """From a case loaded with its decisions and duplicate flags."""
+    def of(cls, case: Case, protector: PersonalDataProtector) -> "CaseOut":
+        """From a case loaded with its decisions, duplicate flags and resolutions."""
         matched: defaultdict[uuid.UUID, list[str]] = defaultdict(list)
         for flag in case.possible_duplicates:
             matched[flag.other_case_id].append(flag.matched_on)
@@ -114,10 +162,15 @@ class CaseOut(BaseModel):
             created_at=case.created_at,
             updated_at=case.updated_at,
             version=case.row_version,
-            decisions=[DecisionOut.model_validate(d) for d in case.decisions],
+            decisions=[DecisionOut.of(d, protector) for d in case.decisions],
             possible_duplicates=[
                 PossibleDuplicateOut(case_id=other, matched_on=kinds)
                 for other, kinds in matched.items()
+            ],
+            linked_cases=[
+                LinkedCaseOut.of(resolution, protector)
+                for resolution in case.duplicate_resolutions
+                if resolution.resolution == "linked"
             ],
         )
 
@@ -221,3 +274,26 @@ class DecisionCreate(BaseModel):
         if not closing and value is not None:
             raise ValueError("only a closing decision has a closing reason")
         return value
+
+
+class DuplicateResolutionCreate(BaseModel):
+    """A person's resolution of a possible-duplicate flag between two cases."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "resolution": "linked",
+                    "note": "Same passport; the person confirmed the earlier screening in Cluj.",
+                },
+                {"resolution": "not_duplicate", "note": "Namesakes: different fathers' names."},
+            ]
+        },
+    )
+
+    resolution: DuplicateResolutionKind = Field(
+        description="`linked`: the same person, each case shows the other (nothing is merged); "
+        "`not_duplicate`: the flag is dismissed and never raised again for this pair."
+    )
+    note: Note | None = None

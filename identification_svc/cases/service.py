@@ -1,24 +1,37 @@
-"""Use cases of cases: open (by hand or from a screening), correct facts, take decisions.
+"""Use cases of cases: open (by hand or from a screening), correct facts, take decisions,
+resolve possible duplicates.
 
 Every change of status goes through `states.apply_decision` and leaves a decision record
-(who, roles, organisation, when, basis, note, authority, closing reason); every change of
-a case bumps its row version and `updated_at` and, for a new case or a new status, writes
-the event other parts keep their copy of the case from.
+(who, roles, organisation, when, basis, note, authority, closing reason); its basis and
+note are sealed like personal data, since they may name people. Every change of a case
+bumps its row version and `updated_at` and writes the event other parts keep their copy of
+the case from: `case.opened`, `case.status_changed`, or `case.updated` when a correction
+(or the person's data) changes a fact they keep.
+
+A possible-duplicate flag is resolved by a person who may see both cases: `linked` shows
+each case on the other, `not_duplicate` dismisses the flag for good. Either way the pair's
+flags go and are never raised again; who, in which role and organisation, and when are
+recorded on both cases. Nothing is ever merged.
 """
 
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc import events
-from identification_svc.cases.models import Case, CaseDecision
+from identification_svc.cases.models import Case, CaseDecision, DuplicateResolution
 from identification_svc.cases.reflection import Period, is_foreign, reflection_period
 from identification_svc.cases.repository import CaseFilters, CaseRepository
-from identification_svc.cases.schemas import CaseCreate, CaseUpdate, DecisionCreate
+from identification_svc.cases.schemas import (
+    CaseCreate,
+    CaseUpdate,
+    DecisionCreate,
+    DuplicateResolutionCreate,
+)
 from identification_svc.cases.states import (
     DecisionNotPermitted,
     IllegalTransition,
@@ -27,10 +40,11 @@ from identification_svc.cases.states import (
 )
 from identification_svc.db import save
 from identification_svc.fields import unique_forms
+from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.screening.rules import is_child
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import Forbidden, NotFound, Problem
+from shared.errors import Conflict, Forbidden, NotFound, Problem, ValidationProblem
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -39,6 +53,11 @@ from shared.pagination import PageParams
 class CaseNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("There is no case with this id that you may see.")
+
+
+class NotFlaggedAsDuplicates(NotFound):
+    def __init__(self) -> None:
+        super().__init__("These two cases are not flagged as possible duplicates.")
 
 
 class IllegalCaseTransition(Problem):
@@ -74,10 +93,16 @@ class Opening:
 
 class CaseService:
     def __init__(
-        self, session: AsyncSession, outbox: Outbox, *, reflection_period_days: int
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        protector: PersonalDataProtector,
+        *,
+        reflection_period_days: int,
     ) -> None:
         self.session = session
         self.outbox = outbox
+        self.protector = protector
         self.repository = CaseRepository(session)
         self.reflection_period_days = reflection_period_days
 
@@ -145,6 +170,7 @@ class CaseService:
         self, principal: Principal, case: Case, changes: CaseUpdate, if_match: str | None
     ) -> Case:
         check_if_match(if_match, case.id, case.row_version)
+        before = _known_elsewhere(case)
         given = changes.model_dump(exclude_unset=True)
         if "exploitation_forms" in given:
             given["exploitation_forms"] = unique_forms(given["exploitation_forms"])
@@ -153,6 +179,7 @@ class CaseService:
         if "citizenship" in given:
             case.is_foreign = is_foreign(_listed(case.citizenship))
         await self._changed(case, utcnow())
+        await self._updated(case, before)
         return await self.repository.with_details(case)
 
     async def decide(
@@ -215,21 +242,66 @@ class CaseService:
         """The person's data, where it states them, correct the case's facts: citizenships
         decide foreignness, a gender the gender, a documented age the child rule. Whichever
         states citizenship last (the person's data, or a correction of the case) wins."""
-        before = (case.is_foreign, case.gender, case.is_child)
+        before = _known_elsewhere(case)
         if citizenships:
             case.is_foreign = is_foreign(citizenships)
         if gender is not None:
             case.gender = gender
         if age is not None:
             case.is_child = is_child(age, possibly_minor=False)
-        if duplicates_changed or before != (case.is_foreign, case.gender, case.is_child):
+        if duplicates_changed or before != _known_elsewhere(case):
             await self._changed(case, utcnow())
+            await self._updated(case, before)
 
     async def duplicates_changed(self, cases: Iterable[Case]) -> None:
         """Other cases whose duplicate flags changed: their body changed too."""
         now = utcnow()
         for case in cases:
             await self._changed(case, now)
+
+    async def resolve_duplicate(
+        self,
+        principal: Principal,
+        case: Case,
+        other_case_id: uuid.UUID,
+        data: DuplicateResolutionCreate,
+        if_match: str | None,
+    ) -> Case:
+        """Resolve the flag between `case` and another case the caller may also see."""
+        check_if_match(if_match, case.id, case.row_version)
+        if other_case_id == case.id:
+            raise ValidationProblem("other_case_id", "A case is no duplicate of itself.")
+        other = await self.repository.get_visible(principal, other_case_id)
+        if other is None:
+            raise CaseNotFound()
+        resolved = await self.repository.resolution(case.id, other.id)
+        if resolved is not None:
+            raise Conflict(
+                f"These cases were already resolved as '{resolved.resolution}'.",
+                extra={"resolution": resolved.resolution},
+            )
+        if not await self.repository.flagged_together(case.id, other.id):
+            raise NotFlaggedAsDuplicates()
+        now = utcnow()
+        await self.repository.drop_duplicate_flags(case.id, other.id)
+        for one, another in ((case, other), (other, case)):
+            resolution = DuplicateResolution(
+                id=new_id(),
+                case_id=one.id,
+                other_case_id=another.id,
+                resolution=data.resolution,
+                resolved_by=principal.subject_id,
+                resolved_by_name=principal.username[:200],
+                roles=sorted(principal.roles),
+                organisation_id=principal.organisation_id,
+                resolved_at=now,
+            )
+            resolution.note_sealed = self.protector.seal_optional(
+                data.note, context=resolution.sealed_context("note")
+            )
+            self.repository.add(resolution)
+            await self._changed(one, now)
+        return await self.repository.with_details(case)
 
     async def _move(
         self,
@@ -278,25 +350,26 @@ class CaseService:
         closing_reason: str | None = None,
         screening_id: uuid.UUID | None = None,
     ) -> None:
-        self.repository.add(
-            CaseDecision(
-                id=new_id(),
-                case_id=case.id,
-                decision=decision,
-                from_status=from_status,
-                to_status=to_status or case.status,
-                basis=basis,
-                note=note,
-                authority=authority,
-                closing_reason=closing_reason,
-                screening_id=screening_id,
-                decided_by=principal.subject_id,
-                decided_by_name=principal.username[:200],
-                roles=sorted(principal.roles),
-                organisation_id=principal.organisation_id,
-                decided_at=now,
-            )
+        record = CaseDecision(
+            id=new_id(),
+            case_id=case.id,
+            decision=decision,
+            from_status=from_status,
+            to_status=to_status or case.status,
+            authority=authority,
+            closing_reason=closing_reason,
+            screening_id=screening_id,
+            decided_by=principal.subject_id,
+            decided_by_name=principal.username[:200],
+            roles=sorted(principal.roles),
+            organisation_id=principal.organisation_id,
+            decided_at=now,
         )
+        record.basis_sealed = self.protector.seal(basis, context=record.sealed_context("basis"))
+        record.note_sealed = self.protector.seal_optional(
+            note, context=record.sealed_context("note")
+        )
+        self.repository.add(record)
 
     async def _changed(self, case: Case, now: datetime) -> None:
         """Grant the reflection period if now due, stamp the change and write it."""
@@ -314,6 +387,18 @@ class CaseService:
             case.reflection_start, case.reflection_end = period
         case.updated_at = now
         await save(self.session)
+
+    async def _updated(self, case: Case, before: dict[str, Any]) -> None:
+        """Publish `case.updated` if a fact other parts keep changed since `before`."""
+        if _known_elsewhere(case) != before:
+            await events.case_updated(self.outbox, self.session, case)
+
+
+def _known_elsewhere(case: Case) -> dict[str, Any]:
+    """The facts other parts keep of a case (the case events' payload) but its version."""
+    facts = events.case_facts(case)
+    del facts["version"]
+    return facts
 
 
 def screening_basis(outcome: str) -> str:

@@ -1,4 +1,8 @@
-"""The consents table: each consent given or refused, by scope, and its withdrawal."""
+"""The consents table: each consent given or refused, by scope, and its withdrawal.
+
+Its notes are free text that may name people: `_sealed` columns hold them sealed by
+`persons.protection`, never plaintext.
+"""
 
 import uuid
 from datetime import datetime
@@ -7,6 +11,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identification_svc.db import Base
+from identification_svc.persons.protection import bound_to
 from shared.db import UTCDateTime, new_id
 
 
@@ -25,7 +30,7 @@ class Consent(Base):
     scope: Mapped[str] = mapped_column(String(16))
     given: Mapped[bool] = mapped_column(Boolean)
     method: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
+    note_sealed: Mapped[str | None] = mapped_column(Text)
     # Recorded on a child's case: the child's views, not a legal consent (none is needed).
     childs_views: Mapped[bool] = mapped_column(Boolean)
     recorded_by: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -33,7 +38,11 @@ class Consent(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+    withdrawal_note_sealed: Mapped[str | None] = mapped_column(Text)
     row_version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
+
+    def sealed_context(self, field: str) -> str:
+        """What the sealed value of `field` is bound to: this row and that field."""
+        return bound_to("consent", self.id, field)

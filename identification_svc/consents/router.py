@@ -18,7 +18,14 @@ from identification_svc.consents.schemas import (
     ConsentScope,
     ConsentWithdrawal,
 )
-from identification_svc.dependencies import ConsentCase, ConsentRecorder, Consents, ReadableCase
+from identification_svc.dependencies import (
+    ConsentCase,
+    ConsentRecorder,
+    Consents,
+    Protector,
+    ReadableCase,
+)
+from identification_svc.persons.protection import PersonalDataProtector
 from shared.auth.deps import CurrentPrincipal
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag
@@ -27,9 +34,9 @@ from shared.pagination import PageQuery
 router = APIRouter(prefix="/api/v1/cases/{case_id}/consents", tags=["consents"])
 
 
-def _answer(response: Response, consent: Consent) -> ConsentOut:
+def _answer(response: Response, consent: Consent, protector: PersonalDataProtector) -> ConsentOut:
     set_etag(response, consent.id, consent.row_version)
-    return ConsentOut.model_validate(consent)
+    return ConsentOut.of(consent, protector)
 
 
 @router.post(
@@ -43,10 +50,11 @@ async def record_consent(
     case: ConsentCase,
     principal: ConsentRecorder,
     consents: Consents,
+    protector: Protector,
     response: Response,
 ) -> ConsentOut:
     """Record a consent given or refused, by scope; who and when are recorded."""
-    return _answer(response, await consents.record(principal, case, body))
+    return _answer(response, await consents.record(principal, case, body), protector)
 
 
 @router.get("", response_model=ConsentPage, responses=error_responses(401, 403, 404, 422))
@@ -54,6 +62,7 @@ async def list_consents(
     case: ReadableCase,
     principal: CurrentPrincipal,
     consents: Consents,
+    protector: Protector,
     page: PageQuery,
     scope: Annotated[ConsentScope | None, Query(description="Only this scope.")] = None,
     current: Annotated[
@@ -66,7 +75,7 @@ async def list_consents(
 ) -> ConsentPage:
     """The case's consents, newest first."""
     items, cursor = await consents.page(principal, case, scope, current, page)
-    return ConsentPage(items=[ConsentOut.model_validate(c) for c in items], next_cursor=cursor)
+    return ConsentPage(items=[ConsentOut.of(c, protector) for c in items], next_cursor=cursor)
 
 
 @router.post(
@@ -79,12 +88,12 @@ async def withdraw_consent(
     case: ConsentCase,
     principal: ConsentRecorder,
     consents: Consents,
+    protector: Protector,
     response: Response,
     body: ConsentWithdrawal | None = None,
     if_match: IfMatch = None,
 ) -> ConsentOut:
     """Withdraw a given consent; it takes effect at once."""
     withdrawal = body or ConsentWithdrawal()
-    return _answer(
-        response, await consents.withdraw(principal, case, consent_id, withdrawal, if_match)
-    )
+    withdrawn = await consents.withdraw(principal, case, consent_id, withdrawal, if_match)
+    return _answer(response, withdrawn, protector)

@@ -4,7 +4,8 @@ The current consent of a scope is the newest record of that scope, if it was giv
 not withdrawn: a later refusal, or the withdrawal of the newest consent, leaves none, even
 if an older consent was never withdrawn (the person's latest word counts, and the check
 fails closed). Withdrawal takes effect at once. On a child's case a consent is recorded
-as the child's views (`childs_views`), since a child needs none.
+as the child's views (`childs_views`), since a child needs none. Notes are sealed like
+personal data: they may name people.
 """
 
 import uuid
@@ -18,6 +19,7 @@ from identification_svc.consents.models import Consent
 from identification_svc.consents.repository import ConsentRepository
 from identification_svc.consents.schemas import ConsentCreate, ConsentWithdrawal
 from identification_svc.db import save
+from identification_svc.persons.protection import PersonalDataProtector
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
 from shared.errors import Conflict, NotFound, Problem
@@ -44,9 +46,12 @@ def current_consents(newest_first: Sequence[Consent]) -> list[Consent]:
 
 
 class ConsentService:
-    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
+    def __init__(
+        self, session: AsyncSession, outbox: Outbox, protector: PersonalDataProtector
+    ) -> None:
         self.session = session
         self.outbox = outbox
+        self.protector = protector
         self.repository = ConsentRepository(session)
 
     async def record(self, principal: Principal, case: Case, data: ConsentCreate) -> Consent:
@@ -56,11 +61,13 @@ class ConsentService:
             scope=data.scope,
             given=data.given,
             method=data.method,
-            note=data.note,
             childs_views=case.is_child,
             recorded_by=principal.subject_id,
             organisation_id=principal.organisation_id,
             recorded_at=utcnow(),
+        )
+        consent.note_sealed = self.protector.seal_optional(
+            data.note, context=consent.sealed_context("note")
         )
         self.repository.add(consent)
         await save(self.session)
@@ -104,7 +111,9 @@ class ConsentService:
             raise Conflict("This consent is already withdrawn.")
         consent.withdrawn_at = utcnow()
         consent.withdrawn_by = principal.subject_id
-        consent.withdrawal_note = data.note
+        consent.withdrawal_note_sealed = self.protector.seal_optional(
+            data.note, context=consent.sealed_context("withdrawal_note")
+        )
         await save(self.session)
         await events.consent_withdrawn(self.outbox, self.session, consent)
         return consent

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identification_svc.db import Base
+from identification_svc.persons.protection import bound_to
 from shared.db import JSONType, UTCDateTime, new_id
 
 
@@ -36,6 +37,10 @@ class Person(Base):
     row_version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
+
+    def sealed_context(self, field: str) -> str:
+        """What the sealed value of `field` is bound to: this row and that field."""
+        return bound_to("person", self.id, field)
 
 
 class PersonMatchKey(Base):

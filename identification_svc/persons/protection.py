@@ -1,12 +1,15 @@
 """Personal data at rest: sealing values with AES-256-GCM, and blind indexes to match persons.
 
 Owns the sealed format, key rotation and the normalisation behind duplicate matching; no
-framework, no database.
+framework, no database. What is sealed: a person's identifying data, and every free-text
+note a practitioner writes (screening answers, decision bases and notes, consents,
+duplicate resolutions), since a note may name the person or others.
 
 - A sealed value is `v1.<key id>.<base64url(nonce + ciphertext)>`. The key id travels with
   the value, so a value sealed with a retired key still opens, while every write seals with
   the current key. The AES-GCM additional data names the row and field the value belongs to
-  (`context`), so a sealed value copied into another person or field does not open.
+  (`context`, made by `bound_to`), so a sealed value copied into another row or field does
+  not open.
 - A blind index is HMAC-SHA256, under a key of its own, of a normalised value: equal facts
   give equal digests, so possible duplicates are found by comparing digests, never by
   decrypting anyone, and a stolen database reveals no plaintext through its indexes.
@@ -21,6 +24,7 @@ import hashlib
 import hmac
 import os
 import unicodedata
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +46,12 @@ class SealError(Exception):
 def key_id(key: bytes) -> str:
     """A short, stable, non-secret name for a key (not the key, nor usable to recover it)."""
     return hashlib.sha256(b"nirm-data-key-id:" + key).hexdigest()[:12]
+
+
+def bound_to(kind: str, row_id: uuid.UUID, field: str) -> str:
+    """The context of a sealed value: the kind of row (`person`, `consent`, ...), the row's
+    id and the field, so the value opens only where it was written."""
+    return f"{kind}:{row_id}:{field}"
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,14 @@ class PersonalDataProtector:
         except InvalidTag as exc:
             raise SealError("the sealed value was altered or belongs elsewhere") from exc
         return plain.decode()
+
+    def seal_optional(self, plaintext: str | None, *, context: str) -> str | None:
+        """`seal`, keeping an absent value absent."""
+        return None if plaintext is None else self.seal(plaintext, context=context)
+
+    def open_optional(self, sealed: str | None, *, context: str) -> str | None:
+        """`open`, keeping an absent value absent."""
+        return None if sealed is None else self.open(sealed, context=context)
 
     def match_keys(
         self,

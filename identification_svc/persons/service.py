@@ -3,7 +3,8 @@
 Names, birth date, documents, phone and address are sealed before they reach the session
 and opened only to answer a caller. Each write recomputes the person's blind indexes and
 flags, on both cases, every other case whose person shares a document or the full name
-and birth date; flags are for a person to review and link, nothing is merged.
+and birth date, unless a person already resolved that pair (`cases.service`); flags are
+for a person to review and link, nothing is merged.
 
 Who sees what: whoever may open or update cases sees the whole record. A provider's staff
 (a case referred to their organisation) see what assistance needs — names, estimated age,
@@ -93,7 +94,7 @@ class PersonService:
             sealed = None
             if value not in (None, []):
                 text = json.dumps(value) if name == "documents" else value
-                sealed = self.protector.seal(text, context=_context(person, name))
+                sealed = self.protector.seal(text, context=person.sealed_context(name))
             setattr(person, f"{name}_sealed", sealed)
         person.estimated_age = data.estimated_age
         person.gender = data.gender
@@ -120,7 +121,13 @@ class PersonService:
             documents=[(d.type, d.number, d.country) for d in data.documents],
         )
         await self.repository.replace_match_keys(person, keys)
-        matches = await self.repository.cases_matching(keys, other_than=person.case_id)
+        # A pair a person has resolved (linked, or not duplicates) is never flagged again.
+        resolved = await self.cases.repository.resolved_with(person.case_id)
+        matches = {
+            (other, kind)
+            for other, kind in await self.repository.cases_matching(keys, other_than=person.case_id)
+            if other not in resolved
+        }
         before = await self.cases.repository.duplicate_flags(person.case_id)
         if matches == before:
             return False
@@ -139,7 +146,7 @@ class PersonService:
         for name in SEALED_FIELDS:
             sealed = getattr(person, f"{name}_sealed")
             if sealed is not None:
-                text = self.protector.open(sealed, context=_context(person, name))
+                text = self.protector.open(sealed, context=person.sealed_context(name))
                 values[name] = json.loads(text) if name == "documents" else text
         if view == "provider":
             values = {name: value for name, value in values.items() if name in PROVIDER_FIELDS}
@@ -150,11 +157,6 @@ class PersonService:
             version=person.row_version,
             updated_at=person.updated_at,
         )
-
-
-def _context(person: Person, field: str) -> str:
-    """What a sealed value is bound to: this person's row and this field."""
-    return f"person:{person.id}:{field}"
 
 
 def _age(birth_date: date | None) -> int | None:

@@ -1,17 +1,20 @@
 """The screenings table: what was asked and answered, the versions used, and the result.
 
 A screening stores its inputs with the catalogue and rule-set versions it was evaluated
-with, so the stored result can be re-derived (and checked) at any time.
+with, so the stored result can be re-derived (and checked) at any time. The practitioner's
+notes on the answers may name people: they are kept apart from the answers, sealed by
+`persons.protection`, never plaintext.
 """
 
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identification_svc.db import Base
+from identification_svc.persons.protection import bound_to
 from shared.db import JSONType, UTCDateTime, new_id
 
 
@@ -30,9 +33,15 @@ class Screening(Base):
     subject: Mapped[dict[str, Any]] = mapped_column(JSONType)
     # {county, country_of_exploitation, setting, act_recorded}
     context: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    # [{indicator, answer, note}] in the order given
+    # [{indicator, answer}] in the order given
     answers: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    # The notes of the answers that have one, as sealed JSON {indicator: note}.
+    answer_notes_sealed: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(20))
     # The engine's evaluation (population, decisive profile, profiles) as answered.
     result: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def sealed_context(self, field: str) -> str:
+        """What the sealed value of `field` is bound to: this row and that field."""
+        return bound_to("screening", self.id, field)

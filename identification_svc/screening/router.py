@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from identification_svc.dependencies import CaseReader, Screener, Screenings
+from identification_svc.dependencies import CaseReader, Protector, Screener, Screenings
 from identification_svc.screening.schemas import ScreeningCreate, ScreeningOut, ScreeningPage
 from shared.errors import error_responses
 from shared.pagination import PageQuery
@@ -20,25 +20,26 @@ router = APIRouter(prefix="/api/v1/screenings", tags=["screenings"])
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def create_screening(
-    body: ScreeningCreate, principal: Screener, screenings: Screenings
+    body: ScreeningCreate, principal: Screener, screenings: Screenings, protector: Protector
 ) -> ScreeningOut:
     """Evaluate the answers against the catalogue version (default: the latest published)
     and store the screening. Every outcome comes with its explanation, per profile and
     dimension. Without `case_id`, an outcome other than `no_indication` opens a case
     (`potential`, or `presumed` for a presumed victim) and answers its id."""
-    return ScreeningOut.of(await screenings.create(principal, body))
+    return ScreeningOut.of(await screenings.create(principal, body), protector)
 
 
 @router.get("", response_model=ScreeningPage, responses=error_responses(401, 403, 404, 422))
 async def list_screenings(
     principal: CaseReader,
     screenings: Screenings,
+    protector: Protector,
     page: PageQuery,
     case_id: Annotated[uuid.UUID | None, Query(description="Only this case's screenings.")] = None,
 ) -> ScreeningPage:
     """The screenings the caller may see, newest first."""
     items, cursor = await screenings.page(principal, case_id, page)
-    return ScreeningPage(items=[ScreeningOut.of(s) for s in items], next_cursor=cursor)
+    return ScreeningPage(items=[ScreeningOut.of(s, protector) for s in items], next_cursor=cursor)
 
 
 @router.get(
@@ -48,5 +49,6 @@ async def get_screening(
     screening_id: Annotated[uuid.UUID, Path(description="The screening's id.")],
     principal: CaseReader,
     screenings: Screenings,
+    protector: Protector,
 ) -> ScreeningOut:
-    return ScreeningOut.of(await screenings.get(principal, screening_id))
+    return ScreeningOut.of(await screenings.get(principal, screening_id), protector)

@@ -1,5 +1,6 @@
 """Request and response bodies of the screening endpoints (API.md, `POST /screenings`)."""
 
+import json
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Final
@@ -14,6 +15,7 @@ from identification_svc.fields import (
     Note,
     Setting,
 )
+from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.screening.models import Screening
 from identification_svc.screening.rules import (
     Answer,
@@ -132,8 +134,12 @@ class ScreeningOut(BaseModel):
     answers: list[AnswerIn]
 
     @classmethod
-    def of(cls, screening: Screening) -> "ScreeningOut":
+    def of(cls, screening: Screening, protector: PersonalDataProtector) -> "ScreeningOut":
         result = screening.result
+        notes: dict[str, str] = {}
+        if screening.answer_notes_sealed is not None:
+            context = screening.sealed_context("answer_notes")
+            notes = json.loads(protector.open(screening.answer_notes_sealed, context=context))
         return cls(
             id=screening.id,
             case_id=screening.case_id,
@@ -148,7 +154,10 @@ class ScreeningOut(BaseModel):
             exploitation_forms=screening.exploitation_forms,
             subject=Subject.model_validate(screening.subject),
             context=Context.model_validate(screening.context),
-            answers=[AnswerIn.model_validate(answer) for answer in screening.answers],
+            answers=[
+                AnswerIn.model_validate({**answer, "note": notes.get(answer["indicator"])})
+                for answer in screening.answers
+            ],
         )
 
 

@@ -5,9 +5,11 @@ written (an unknown or repeated code is a 422 naming `answers.N.indicator`), eva
 the pure engine, and stored with its inputs, its versions and its result. Without a case,
 an indication opens one (`potential`, or `presumed` for a presumed victim) owned by the
 caller's organisation; with a case, the screening joins it, and a presumed-victim outcome
-makes a `potential` case `presumed`.
+makes a `potential` case `presumed`. The answers' notes are stored apart from the answers,
+sealed like personal data: a note may name people.
 """
 
+import json
 import uuid
 from collections.abc import Sequence
 
@@ -24,6 +26,7 @@ from identification_svc.cases.states import Status
 from identification_svc.catalogue.service import CatalogueService
 from identification_svc.db import save
 from identification_svc.fields import unique_forms
+from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.screening.models import Screening
 from identification_svc.screening.repository import ScreeningRepository
 from identification_svc.screening.rules import ScreeningResult, evaluate
@@ -41,9 +44,14 @@ class ScreeningNotFound(NotFound):
 
 class ScreeningService:
     def __init__(
-        self, session: AsyncSession, cases: CaseService, catalogues: CatalogueService
+        self,
+        session: AsyncSession,
+        protector: PersonalDataProtector,
+        cases: CaseService,
+        catalogues: CatalogueService,
     ) -> None:
         self.session = session
+        self.protector = protector
         self.repository = ScreeningRepository(session)
         self.cases = cases
         self.catalogues = catalogues
@@ -94,11 +102,16 @@ class ScreeningService:
             exploitation_forms=forms,
             subject=data.subject.model_dump(mode="json"),
             context=data.context.model_dump(mode="json"),
-            answers=[answer.model_dump(mode="json") for answer in data.answers],
+            answers=[answer.model_dump(mode="json", exclude={"note"}) for answer in data.answers],
             outcome=result.outcome,
             result=result.to_dict(),
             created_at=utcnow(),
         )
+        notes = {a.indicator: a.note for a in data.answers if a.note is not None}
+        if notes:
+            screening.answer_notes_sealed = self.protector.seal(
+                json.dumps(notes), context=screening.sealed_context("answer_notes")
+            )
         self.repository.add(screening)
         if case is not None and result.outcome == "presumed_victim":
             await self.cases.presume_from_screening(principal, case, screening.id)

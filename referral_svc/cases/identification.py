@@ -13,11 +13,10 @@ from shared.client import ServiceClient
 from shared.errors import NotFound, ServiceUnavailable
 from shared.web import service_client
 
-_REFERRAL_SCOPE = "referral"
-
 
 class _Consent(BaseModel):
-    scope: str = _REFERRAL_SCOPE
+    id: uuid.UUID
+    scope: str
     given: bool
     withdrawn_at: AwareDatetime | None = None
 
@@ -46,13 +45,13 @@ class Identification:
                 "The identification service answered an unreadable case."
             ) from exc
 
-    async def has_referral_consent(self, case_id: uuid.UUID, token: str) -> bool:
-        """Whether the case holds a current consent of scope `referral`: given and not
-        withdrawn. Anything else the service answers counts as no consent."""
+    async def current_consent(self, case_id: uuid.UUID, scope: str, token: str) -> uuid.UUID | None:
+        """The id of the case's current consent of `scope` (given and not withdrawn), or
+        None. Anything else the service answers counts as no consent."""
         body = await self._client().get_json(
             f"/api/v1/cases/{case_id}/consents",
             token=token,
-            params={"scope": _REFERRAL_SCOPE, "current": "true"},
+            params={"scope": scope, "current": "true"},
         )
         if body is None:
             raise NotFound("The case does not exist or lies outside your scope.")
@@ -62,10 +61,10 @@ class Identification:
             raise ServiceUnavailable(
                 "The identification service answered unreadable consents."
             ) from exc
-        return any(
-            c.given and c.withdrawn_at is None and c.scope == _REFERRAL_SCOPE
-            for c in consents.items
+        current = (
+            c.id for c in consents.items if c.given and c.withdrawn_at is None and c.scope == scope
         )
+        return next(current, None)
 
 
 def identification(request: Request) -> Identification:

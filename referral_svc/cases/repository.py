@@ -14,6 +14,7 @@ from referral_svc.referrals.states import ReferralStatus
 from shared.auth.principal import Principal
 
 INITIAL_INSTRUMENT = "initial"
+PRE_RETURN_INSTRUMENT = "pre_return"
 
 # A referral lets its provider's organisation see the case while it stands, and after the
 # work is done (the same rule as the identification service's, cases/access.py there).

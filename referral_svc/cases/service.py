@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.identification import Identification
 from referral_svc.cases.models import CaseFacts, CaseRisk
-from referral_svc.cases.repository import CaseRepository
+from referral_svc.cases.repository import INITIAL_INSTRUMENT, CaseRepository
 from referral_svc.cases.schemas import CaseEvent, RiskAssessed
 from referral_svc.providers import matching
 from shared.auth.principal import Principal
@@ -71,8 +71,11 @@ class CaseService:
             raise NotFound("The case does not exist or lies outside your scope.")
         return case
 
-    async def risk(self, case_id: uuid.UUID) -> CaseRisk | None:
-        return (await self.cases.latest_risk({case_id})).get(case_id)
+    async def risk(
+        self, case_id: uuid.UUID, instrument: str = INITIAL_INSTRUMENT
+    ) -> CaseRisk | None:
+        """The latest assessment of the case with `instrument` heard of."""
+        return (await self.cases.latest_risk({case_id}, instrument)).get(case_id)
 
 
 def matching_facts(case: CaseFacts, risk: CaseRisk | None) -> matching.CaseFacts:

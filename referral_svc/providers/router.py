@@ -20,6 +20,7 @@ from referral_svc.providers.schemas import (
     ProviderFilters,
     ProviderMatches,
     ProviderOut,
+    ProviderPage,
     ProviderUpdate,
 )
 from referral_svc.providers.service import provider_out
@@ -27,7 +28,7 @@ from referral_svc.vocabulary import Service
 from shared.db import utcnow
 from shared.errors import error_responses
 from shared.etag import IfMatch, check_if_match, set_etag
-from shared.pagination import MAX_LIMIT, Page, PageQuery
+from shared.pagination import MAX_LIMIT, PageQuery
 
 router = APIRouter(prefix="/api/v1")
 
@@ -43,10 +44,10 @@ async def list_providers(
     directory: Directory,
     filters: Annotated[ProviderFilters, Query()],
     page: PageQuery,
-) -> Page[ProviderOut]:
+) -> ProviderPage:
     """The directory, filtered; every role that reads providers sees all of it."""
     rows, cursor = await directory.page(principal, filters, page)
-    return Page(items=[provider_out(p) for p in rows], next_cursor=cursor)
+    return ProviderPage(items=[provider_out(p) for p in rows], next_cursor=cursor)
 
 
 @router.post(

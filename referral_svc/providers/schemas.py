@@ -27,6 +27,7 @@ from referral_svc.vocabulary import (
 )
 from shared.fields import CountryCode, Line
 from shared.geo import is_county
+from shared.pagination import Page
 
 MAX_PLACES = 100_000
 
@@ -241,6 +242,10 @@ class ProviderOut(BaseModel):
     has_webhook: bool
     created_at: datetime
     updated_at: datetime
+
+
+class ProviderPage(Page[ProviderOut]):
+    """A page of the directory, oldest entries first."""
 
 
 class ProviderMatch(BaseModel):

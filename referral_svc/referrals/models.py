@@ -12,20 +12,16 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from referral_svc.db import Base
+from referral_svc.db import Base, one_of
 from referral_svc.referrals.states import ReferralStatus, Urgency
 from shared.db import JSONType, UTCDateTime, new_id
-
-
-def _one_of(values: type[ReferralStatus] | type[Urgency]) -> str:
-    return "IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 class Referral(Base):
     __tablename__ = "referrals"
     __table_args__ = (
-        CheckConstraint(f"status {_one_of(ReferralStatus)}", name="status"),
-        CheckConstraint(f"urgency {_one_of(Urgency)}", name="urgency"),
+        CheckConstraint(f"status {one_of(ReferralStatus)}", name="status"),
+        CheckConstraint(f"urgency {one_of(Urgency)}", name="urgency"),
         Index("ix_referrals_case_id", "case_id"),
         Index("ix_referrals_provider_id_status", "provider_id", "status"),
         Index("ix_referrals_provider_organisation_id", "provider_organisation_id"),
@@ -33,6 +29,8 @@ class Referral(Base):
         # The expiry job's scan: sent referrals by deadline.
         Index("ix_referrals_status_respond_by", "status", "respond_by"),
         Index("ix_referrals_created_at_id", "created_at", "id"),
+        # The sync order of `GET /referrals?updated_since=`.
+        Index("ix_referrals_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

@@ -1,10 +1,9 @@
 """What each referral change tells the rest of the suite, in the transaction of the change
 (docs/events.md): `referral.created` / `referral.status_changed` to the subscribed parts
-and, signed with its own secret, to the provider's webhook when it has one; and
-`alert.raised` for the coordinators of the case's county.
+and, signed with its own secret, to the provider's webhook when it has one. (Alerts for
+the coordinators are raised through `alerts/service.py`.)
 """
 
-import uuid
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +15,6 @@ from shared.events.outbox import Outbox
 
 REFERRAL_CREATED = "referral.created"
 REFERRAL_STATUS_CHANGED = "referral.status_changed"
-ALERT_RAISED = "alert.raised"
-
-# `alert.raised` kinds this service raises.
-REFERRAL_EXPIRED = "referral_expired"
-NO_CHILD_PROTECTION_SERVICE = "no_child_protection_service"
 
 
 def referral_payload(referral: Referral) -> dict[str, Any]:
@@ -56,24 +50,3 @@ class ReferralNotices:
             await self.outbox.send_webhook(
                 self.session, topic, payload, url=url, secret_ref=secret_ref(referral.provider_id)
             )
-
-    async def alert(
-        self,
-        kind: str,
-        case_id: uuid.UUID,
-        county: str | None,
-        detail: str,
-        *,
-        referral_id: uuid.UUID | None = None,
-        next_best: dict[str, Any] | None = None,
-    ) -> None:
-        payload: dict[str, Any] = {
-            "kind": kind,
-            "case_id": str(case_id),
-            "county": county,
-            "detail": detail,
-        }
-        if referral_id is not None:
-            payload["referral_id"] = str(referral_id)
-            payload["next_best"] = next_best
-        await self.outbox.publish(self.session, ALERT_RAISED, payload)

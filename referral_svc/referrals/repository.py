@@ -64,13 +64,23 @@ class ReferralRepository:
             statement = statement.where(Referral.provider_id == filters.provider_id)
         if filters.status is not None:
             statement = statement.where(Referral.status == filters.status)
+        if filters.updated_since is None:
+            return await paginate(
+                self.session,
+                statement,
+                page,
+                key=Referral.created_at,
+                row_id=Referral.id,
+                key_of=lambda r: (r.created_at, r.id),
+            )
+        # A mobile client's sync: what changed since its last `updated_at`, in that order.
         return await paginate(
             self.session,
-            statement,
+            statement.where(Referral.updated_at >= filters.updated_since),
             page,
-            key=Referral.created_at,
+            key=Referral.updated_at,
             row_id=Referral.id,
-            key_of=lambda r: (r.created_at, r.id),
+            key_of=lambda r: (r.updated_at, r.id),
         )
 
     def add(self, referral: Referral) -> None:

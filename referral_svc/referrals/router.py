@@ -19,6 +19,7 @@ from referral_svc.referrals.schemas import (
     ReferralCreate,
     ReferralFilters,
     ReferralOut,
+    ReferralPage,
     TransitionNote,
 )
 from referral_svc.referrals.service import ReferralService
@@ -27,7 +28,7 @@ from shared.auth.principal import Principal
 from shared.db import utcnow
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag
-from shared.pagination import Page, PageQuery
+from shared.pagination import PageQuery
 
 router = APIRouter(prefix="/api/v1/referrals", tags=["referrals"])
 
@@ -64,10 +65,12 @@ async def list_referrals(
     referrals: Referrals,
     filters: Annotated[ReferralFilters, Query()],
     page: PageQuery,
-) -> Page[ReferralOut]:
-    """The referrals the caller may see, oldest first."""
+) -> ReferralPage:
+    """The referrals the caller may see, oldest first; with `updated_since`, those changed
+    since in sync order (`updated_at`, then id): a mobile client passes the last
+    `updated_at` it holds and pages to the end."""
     items, cursor = await referrals.page(principal, filters, page)
-    return Page(items=items, next_cursor=cursor)
+    return ReferralPage(items=items, next_cursor=cursor)
 
 
 @router.get("/{referral_id}", responses=error_responses(401, 403, 404, 422))

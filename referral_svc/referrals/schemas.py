@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from referral_svc.providers.schemas import ProviderMatch, Services
 from referral_svc.referrals.states import DeclineReason, ReferralStatus, Urgency, validate_decline
-from shared.fields import Note
+from shared.fields import Note, UTCMoment
+from shared.pagination import Page
 
 
 class ReferralCreate(BaseModel):
@@ -79,6 +80,11 @@ class ReferralFilters(BaseModel):
     case_id: uuid.UUID | None = None
     provider_id: uuid.UUID | None = None
     status: ReferralStatus | None = None
+    updated_since: UTCMoment | None = Field(
+        default=None,
+        description="Only referrals changed at or after this time (RFC 3339, with offset); "
+        "the list is then in sync order (`updated_at`, then id)",
+    )
 
 
 class ReferralCase(BaseModel):
@@ -117,3 +123,7 @@ class ReferralOut(BaseModel):
     updated_at: datetime
     accepted_at: datetime | None
     closed_at: datetime | None
+
+
+class ReferralPage(Page[ReferralOut]):
+    """A page of referrals: oldest first, or in sync order with `updated_since`."""

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from referral_svc.alerts.models import AlertKind
+from referral_svc.alerts.service import AlertService
 from referral_svc.cases.identification import Identification
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.cases.service import SAFETY_DOMAIN, CaseService, matching_facts
@@ -24,11 +26,7 @@ from referral_svc.providers.repository import ProviderRepository
 from referral_svc.providers.schemas import ProviderMatch
 from referral_svc.referrals.disclosure import CASE_FACTS, facts_for_provider
 from referral_svc.referrals.models import Referral
-from referral_svc.referrals.notices import (
-    NO_CHILD_PROTECTION_SERVICE,
-    REFERRAL_EXPIRED,
-    ReferralNotices,
-)
+from referral_svc.referrals.notices import ReferralNotices
 from referral_svc.referrals.problems import ConsentRequired, NoFreePlace, refused_transition
 from referral_svc.referrals.repository import ReferralRepository
 from referral_svc.referrals.schemas import (
@@ -49,6 +47,7 @@ from referral_svc.referrals.states import (
     respond_by,
     transition,
 )
+from referral_svc.vocabulary import REFERRAL_CONSENT
 from shared.auth.policy import Permission, Role
 from shared.auth.principal import Principal
 from shared.errors import FieldError, NotFound, Problem, ValidationProblem
@@ -102,6 +101,7 @@ class ReferralService:
         self.cases = CaseService(session)
         self.providers = ProviderRepository(session)
         self.notices = ReferralNotices(session, outbox)
+        self.alerts = AlertService(session, outbox)
 
     # --- a practitioner's referral
 
@@ -126,8 +126,8 @@ class ReferralService:
         if failed:
             raise _not_referable(failed)
         # The consent gate: asked of identification now, failing closed (no answer, 503).
-        if not case.is_child and not await identification.has_referral_consent(
-            case.case_id, principal.token
+        if not case.is_child and not await identification.current_consent(
+            case.case_id, REFERRAL_CONSENT, principal.token
         ):
             raise ConsentRequired(
                 "The adult's current consent to referral is not on record; record it first."
@@ -194,11 +194,12 @@ class ReferralService:
                     referrer=None,
                     now=now,
                 )
-        await self.notices.alert(
-            NO_CHILD_PROTECTION_SERVICE,
+        await self.alerts.raise_alert(
+            AlertKind.NO_CHILD_PROTECTION_SERVICE,
             case.case_id,
             case.county,
             "No active, accredited child-protection service covers the child's county.",
+            now,
         )
         return None
 
@@ -228,11 +229,12 @@ class ReferralService:
         if not await self._move(referral, _allowed(referral, A.EXPIRE, _SYSTEM), now):
             return False
         case = await self.cases.cases.get(referral.case_id)
-        await self.notices.alert(
-            REFERRAL_EXPIRED,
+        await self.alerts.raise_alert(
+            AlertKind.REFERRAL_EXPIRED,
             referral.case_id,
             case.county if case is not None else None,
             f"Referral {referral.id} was not answered by {referral.respond_by.isoformat()}.",
+            now,
             referral_id=referral.id,
             next_best=referral.next_best,
         )

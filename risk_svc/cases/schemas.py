@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class CaseFactsIn(BaseModel):
-    """`case.opened` / `case.status_changed` payload (docs/events.md), reduced to what the
-    risk service keeps; the other fields are ignored."""
+    """`case.opened` / `case.status_changed` / `case.updated` payload (docs/events.md),
+    reduced to what the risk service keeps; the other fields are ignored."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -24,7 +24,8 @@ FetchCase = Callable[[uuid.UUID], Awaitable[Any]]
 
 
 async def on_case_changed(session: AsyncSession, event: Event) -> None:
-    """`case.opened` and `case.status_changed`: keep the newest version of the facts."""
+    """`case.opened`, `case.status_changed` and `case.updated`: keep the newest version of
+    the facts."""
     try:
         facts = CaseFactsIn.model_validate(event.payload)
     except ValidationError as exc:

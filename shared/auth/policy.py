@@ -40,6 +40,9 @@ class Permission(StrEnum):
     READ_PROVIDERS = "read_providers"
     MANAGE_CATALOGUES = "manage_catalogues"
     WORK_REPATRIATION = "work_repatriation"
+    READ_REPATRIATIONS = "read_repatriations"
+    CANCEL_REPATRIATION = "cancel_repatriation"
+    HANDLE_ALERTS = "handle_alerts"
     READ_STATISTICS = "read_statistics"
     READ_AUDIT = "read_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
@@ -75,6 +78,11 @@ POLICY: dict[Permission, frozenset[Role]] = {
     P.WORK_REPATRIATION: frozenset(
         {R.CONSULAR_OFFICER, R.COORDINATOR, R.PROVIDER, R.SOCIAL_WORKER}
     ),
+    # Whoever sees a case sees its repatriation; consulates see those they work on.
+    P.READ_REPATRIATIONS: _PRACTITIONERS | {R.PROVIDER, R.CONSULAR_OFFICER},
+    P.CANCEL_REPATRIATION: frozenset({R.COORDINATOR}),
+    # Read and acknowledge the alerts raised for coordinators.
+    P.HANDLE_ALERTS: frozenset({R.COORDINATOR}),
     P.READ_STATISTICS: _PRACTITIONERS | {R.AUDITOR},
     P.READ_AUDIT: frozenset({R.COORDINATOR, R.AUDITOR}),
     P.MANAGE_ACCOUNTS: frozenset({R.ADMIN}),

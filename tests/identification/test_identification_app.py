@@ -26,11 +26,13 @@ OPERATIONS = {
     ("get", "/api/v1/cases/{case_id}"): "get_case",
     ("patch", "/api/v1/cases/{case_id}"): "update_case",
     ("post", "/api/v1/cases/{case_id}/decisions"): "decide_case",
+    ("post", "/api/v1/cases/{case_id}/duplicates/{other_case_id}"): "resolve_possible_duplicate",
     ("get", "/api/v1/cases/{case_id}/person"): "get_person",
     ("put", "/api/v1/cases/{case_id}/person"): "replace_person",
     ("post", "/api/v1/cases/{case_id}/consents"): "record_consent",
     ("get", "/api/v1/cases/{case_id}/consents"): "list_consents",
     ("post", "/api/v1/cases/{case_id}/consents/{consent_id}/withdraw"): "withdraw_consent",
+    ("get", "/api/v1/statistics/cases"): "get_case_statistics",
 }
 
 
@@ -118,7 +120,14 @@ def test_errors_are_declared_as_problem_details(openapi: dict[str, Any]) -> None
 def test_every_schema_is_named_and_main_requests_have_examples(openapi: dict[str, Any]) -> None:
     schemas = openapi["components"]["schemas"]
     assert not [name for name in schemas if name.startswith("Body_") or "[" in name]
-    for name in ("ScreeningCreate", "CaseCreate", "DecisionCreate", "PersonData", "ConsentCreate"):
+    for name in (
+        "ScreeningCreate",
+        "CaseCreate",
+        "DecisionCreate",
+        "PersonData",
+        "ConsentCreate",
+        "DuplicateResolutionCreate",
+    ):
         assert schemas[name]["examples"], name
     for name in ("CasePage", "ScreeningPage", "ConsentPage", "CataloguePage"):
         assert name in schemas

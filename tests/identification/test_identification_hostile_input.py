@@ -19,6 +19,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/cases/{id}"),
     ("PATCH", "/api/v1/cases/{id}"),
     ("POST", "/api/v1/cases/{id}/decisions"),
+    ("POST", "/api/v1/cases/{id}/duplicates/{consent}"),
     ("GET", "/api/v1/cases/{id}/person"),
     ("PUT", "/api/v1/cases/{id}/person"),
     ("POST", "/api/v1/cases/{id}/consents"),
@@ -51,7 +52,12 @@ BAD_BODIES: list[Any] = [
     {"county": "RO-CJ' --", "subject": {"age": 10**40}},
     json.loads('{"a":' * 50 + "1" + "}" * 50),
 ]
-QUERY_PATHS = ["/api/v1/cases", "/api/v1/screenings", "/api/v1/indicator-catalogues"]
+QUERY_PATHS = [
+    "/api/v1/cases",
+    "/api/v1/screenings",
+    "/api/v1/indicator-catalogues",
+    "/api/v1/statistics/cases",
+]
 BAD_QUERIES = [
     {"status": "presumed' OR 1=1 --"},
     {"county": "RO-IS; DROP TABLE cases"},
@@ -63,6 +69,10 @@ BAD_QUERIES = [
     {"cursor": "x" * 600},
     {"cursor": "W1wiMjAyNi0wMS0wMVQwMDowMDowMCswMDowMFwiLCAiMVwiXQ"},
     {"current": "maybe"},
+    {"group_by": "year; DROP TABLE cases"},
+    {"group_by": "\u0000"},
+    {"from": "1970-01-01T00:00:00+99:00"},
+    {"to": "9999-99-99"},
 ]
 
 
@@ -163,6 +173,7 @@ _TAKES = {
     "/api/v1/cases": {"status", "county", "updated_since", "limit", "cursor"},
     "/api/v1/screenings": {"case_id", "limit", "cursor"},
     "/api/v1/indicator-catalogues": {"limit", "cursor"},
+    "/api/v1/statistics/cases": {"group_by", "from", "to"},
 }
 
 

@@ -1,5 +1,6 @@
 """Fixtures of the referral service tests: a real app on a fresh database per test (SQLite,
-and PostgreSQL when configured) wired to a stand-in identification service, and callers."""
+and PostgreSQL when configured) wired to stand-in identification and risk services, and
+callers."""
 
 from collections.abc import AsyncIterator
 
@@ -12,8 +13,10 @@ from tests.support.databases import DatabaseFactory
 from tests.support.identification import Caller, Callers
 from tests.support.referral import (
     IDENTIFICATION_HOST,
+    RISK_HOST,
     Referral,
     StandInIdentification,
+    StandInRisk,
     settings_for,
 )
 
@@ -28,10 +31,11 @@ async def service(
     fresh_databases: DatabaseFactory, issuer: TokenIssuer, callers: Callers
 ) -> AsyncIterator[Referral]:
     identification = StandInIdentification()
-    transport = SuiteTransport({IDENTIFICATION_HOST: identification.app()})
+    risk = StandInRisk()
+    transport = SuiteTransport({IDENTIFICATION_HOST: identification.app(), RISK_HOST: risk.app()})
     app = create_app(settings_for(fresh_databases.new("referral"), issuer), transport=transport)
     async with client_for(app) as client:
-        yield Referral(app, client, callers, identification)
+        yield Referral(app, client, callers, identification, risk)
 
 
 @pytest.fixture

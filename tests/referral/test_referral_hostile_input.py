@@ -50,10 +50,12 @@ async def world(service: Referral, police: Caller, callers: Callers) -> dict[str
     shelter = await service.provider(organisation)
     case_id = await service.adult_with_consent(police)
     referral = await service.referral(police, case_id, shelter["id"])
+    repatriation = await service.repatriation(service.coordinator, case_id)
     return {
         "provider": shelter,
         "case_id": str(case_id),
         "referral": referral,
+        "repatriation": repatriation,
         "staff": callers("provider", organisation_id=organisation),
     }
 
@@ -62,6 +64,7 @@ def endpoints(world: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(method, path, a valid body) of every endpoint taking a body."""
     provider = world["provider"]["id"]
     referral = world["referral"]["id"]
+    repatriation = world["repatriation"]["id"]
     return [
         (
             "POST",
@@ -80,6 +83,35 @@ def endpoints(world: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
         ("POST", f"/api/v1/referrals/{referral}/decline", {"reason": "no_capacity"}),
         ("POST", f"/api/v1/referrals/{referral}/accept", {"note": "ok"}),
         ("POST", f"/api/v1/referrals/{referral}/withdraw", {"note": "ok"}),
+        (
+            "POST",
+            "/api/v1/repatriations",
+            {
+                "case_id": world["case_id"],
+                "direction": "from_romania",
+                "country": "MD",
+                "departure_place": "Iași",
+                "return_place": "Chișinău",
+                "partners": [],
+                "note": "ok",
+            },
+        ),
+        (
+            "POST",
+            f"/api/v1/repatriations/{repatriation}/steps/identity_documents/complete",
+            {"note": "ok"},
+        ),
+        (
+            "POST",
+            f"/api/v1/repatriations/{repatriation}/steps/travel_arranged/complete",
+            {"note": "ok", "escort": {"name": "Ioana Marin", "organisation": "IOM"}},
+        ),
+        (
+            "POST",
+            f"/api/v1/repatriations/{repatriation}/determinations",
+            {"kind": "mitigation_plan", "in_favour": True, "note": "ok"},
+        ),
+        ("POST", f"/api/v1/repatriations/{repatriation}/cancel", {"reason": "ok"}),
     ]
 
 
@@ -150,12 +182,47 @@ async def test_hostile_bodies_and_raw_bytes_are_refused(
         "/api/v1/referrals?case_id=1",
         "/api/v1/referrals?provider_id=%ud800",
         "/api/v1/referrals?cursor=eyJhIjogMX0",
+        "/api/v1/referrals?updated_since=yesterday",
+        "/api/v1/referrals?updated_since=2026-01-01T00:00:00",
+        "/api/v1/referrals?updated_since=9999-12-31T23:59:59-14:00",
+        "/api/v1/referrals?updated_since=0001-01-01T00:00:00%2B14:00",
+        "/api/v1/repatriations/not-a-uuid",
+        "/api/v1/repatriations/%00",
+        "/api/v1/repatriations?status=lost",
+        "/api/v1/repatriations?overdue=maybe",
+        "/api/v1/repatriations?case_id=1",
+        "/api/v1/repatriations?cursor=garbage",
+        "/api/v1/repatriations?limit=-1",
+        "/api/v1/alerts?county=%27%20OR%201%3D1%20--",
+        "/api/v1/alerts?kind=%00",
+        "/api/v1/alerts?open=" + "x" * 10000,
+        "/api/v1/alerts?cursor=" + "A" * 600,
     ],
 )
 async def test_hostile_paths_and_queries_are_refused(
     service: Referral, world: dict[str, Any], path: str
 ) -> None:
     response = await service.client.get(path, headers=service.coordinator.headers)
+    assert_a_client_error(response)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/repatriations/{id}/steps/boarding/complete",
+        "/api/v1/repatriations/{id}/steps/%00/complete",
+        "/api/v1/repatriations/{id}/steps/" + "x" * 3000 + "/complete",
+        "/api/v1/repatriations/not-a-uuid/steps/follow_up/complete",
+        "/api/v1/repatriations/not-a-uuid/cancel",
+        "/api/v1/alerts/not-a-uuid/acknowledge",
+        "/api/v1/alerts/00000000-0000-0000-0000-000000000000/acknowledge",
+    ],
+)
+async def test_hostile_action_paths_are_refused(
+    service: Referral, world: dict[str, Any], path: str
+) -> None:
+    path = path.replace("{id}", world["repatriation"]["id"])
+    response = await service.send("POST", path, service.coordinator, {"reason": "x"})
     assert_a_client_error(response)
 
 
@@ -272,6 +339,63 @@ async def test_any_json_in_a_provider_is_answered_without_a_server_error(
     body = {**provider_body(uuid.uuid4()), field: value}
     response = await service.client.post(
         "/api/v1/providers",
+        content=json.dumps(body).encode(),
+        headers={**service.coordinator.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code < 500, response.text
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    field=st.sampled_from(
+        ["note", "consent_id", "risk_assessment_id", "referral_id", "escort", "extra"]
+    ),
+    value=json_values,
+    step=st.sampled_from(
+        ["identity_documents", "consent_to_return", "pre_return_risk_assessment",
+         "reception_arranged", "travel_arranged"]
+    ),
+)  # fmt: skip
+async def test_any_json_in_a_step_completion_is_answered_without_a_server_error(
+    service: Referral, world: dict[str, Any], field: str, value: Any, step: str
+) -> None:
+    path = f"/api/v1/repatriations/{world['repatriation']['id']}/steps/{step}/complete"
+    response = await service.client.post(
+        path,
+        content=json.dumps({field: value}).encode(),
+        headers={**service.coordinator.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code < 500, response.text
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    field=st.sampled_from(
+        ["case_id", "direction", "country", "departure_place", "return_place", "partners"]
+    ),
+    value=json_values,
+)
+async def test_any_json_in_a_repatriation_is_answered_without_a_server_error(
+    service: Referral, world: dict[str, Any], field: str, value: Any
+) -> None:
+    body = {
+        "case_id": world["case_id"],
+        "direction": "to_romania",
+        "country": "IT",
+        "departure_place": "Roma",
+        "return_place": "Iași",
+        field: value,
+    }
+    response = await service.client.post(
+        "/api/v1/repatriations",
         content=json.dumps(body).encode(),
         headers={**service.coordinator.headers, "Content-Type": "application/json"},
     )

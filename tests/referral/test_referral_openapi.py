@@ -19,6 +19,20 @@ OPERATIONS = {
     ("post", "/api/v1/referrals/{referral_id}/complete"): "complete_referral",
     ("post", "/api/v1/referrals/{referral_id}/discontinue"): "discontinue_referral",
     ("post", "/api/v1/referrals/{referral_id}/withdraw"): "withdraw_referral",
+    ("post", "/api/v1/repatriations"): "create_repatriation",
+    ("get", "/api/v1/repatriations"): "list_repatriations",
+    ("get", "/api/v1/repatriations/{repatriation_id}"): "get_repatriation",
+    (
+        "post",
+        "/api/v1/repatriations/{repatriation_id}/steps/{step}/complete",
+    ): "complete_repatriation_step",
+    (
+        "post",
+        "/api/v1/repatriations/{repatriation_id}/determinations",
+    ): "create_repatriation_determination",
+    ("post", "/api/v1/repatriations/{repatriation_id}/cancel"): "cancel_repatriation",
+    ("get", "/api/v1/alerts"): "list_alerts",
+    ("post", "/api/v1/alerts/{alert_id}/acknowledge"): "acknowledge_alert",
 }
 
 
@@ -48,9 +62,11 @@ def test_every_operation_has_its_stable_id_a_tag_and_its_errors_declared() -> No
 
 def test_schemas_are_named_and_the_main_requests_carry_examples() -> None:
     schemas = document()["components"]["schemas"]
-    assert not [name for name in schemas if name.startswith("Body_")]
+    assert not [name for name in schemas if name.startswith(("Body_", "Page_"))]
+    assert {"ProviderPage", "ReferralPage", "RepatriationPage", "AlertPage"} <= set(schemas)
     for name in ("ProviderCreate", "ProviderUpdate", "CapacityUpdate", "ReferralCreate",
-                 "DeclineRequest", "TransitionNote"):  # fmt: skip
+                 "DeclineRequest", "TransitionNote", "RepatriationCreate", "StepCompletion",
+                 "DeterminationCreate", "CancelRequest"):  # fmt: skip
         assert schemas[name].get("examples"), name
     assert "webhook_secret" not in schemas["ProviderOut"]["properties"]
     assert schemas["ProviderMatches"]["properties"]["excluded"]
@@ -59,3 +75,10 @@ def test_schemas_are_named_and_the_main_requests_carry_examples() -> None:
 def test_referral_errors_declare_the_consent_gate_and_the_dead_dependency() -> None:
     operation = document()["paths"]["/api/v1/referrals"]["post"]
     assert {"409", "503"} <= set(operation["responses"])
+
+
+def test_repatriation_errors_declare_the_procedures_refusals() -> None:
+    paths = document()["paths"]
+    step = paths["/api/v1/repatriations/{repatriation_id}/steps/{step}/complete"]["post"]
+    assert {"403", "404", "409", "412", "422", "503"} <= set(step["responses"])
+    assert step["parameters"][0]["schema"]["$ref"].endswith("/Step")

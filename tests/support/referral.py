@@ -1,6 +1,6 @@
-"""Test support for the referral service: a real app over a fresh, migrated database, a
-stand-in identification service it asks about cases and consents, case facts delivered
-as signed events, and directory entries.
+"""Test support for the referral service: a real app over a fresh, migrated database,
+stand-in identification and risk services it asks about cases, consents and assessments,
+case facts delivered as signed events, directory entries and repatriations.
 
 Tests that must prove the consent gate against the real identification service build it
 themselves (tests/referral/referrals/test_consent_gate.py).
@@ -29,9 +29,12 @@ from tests.support.identification import Caller, Callers
 
 INTERNAL_SECRET = "referral-test-internal-secret"
 IDENTIFICATION_HOST = "identification"
-# No part consumes `alert.raised` yet (services/registry.py), and an event nobody subscribes
-# to is never written; the tests subscribe the gateway so the alerts can be seen.
-SUBSCRIPTIONS = {**subscriptions(), "alert.raised": ["gateway"]}
+RISK_HOST = "risk"
+# No part consumes `alert.raised` or the repatriation steps' events yet (services/registry.py),
+# and an event nobody subscribes to is never written; the tests subscribe the gateway so
+# they can be seen.
+UNCONSUMED = ("alert.raised", "repatriation.step_completed", "repatriation.step_overdue")
+SUBSCRIPTIONS = {**subscriptions(), **{topic: ["gateway"] for topic in UNCONSUMED}}
 
 
 def settings_for(url: str, issuer: TokenIssuer, **overrides: Any) -> Settings:
@@ -40,7 +43,10 @@ def settings_for(url: str, issuer: TokenIssuer, **overrides: Any) -> Settings:
         "jwks_json": issuer.jwks_json,
         "subscriptions": SUBSCRIPTIONS,
         "internal_secret": INTERNAL_SECRET,
-        "service_urls": {"identification": f"http://{IDENTIFICATION_HOST}"},
+        "service_urls": {
+            "identification": f"http://{IDENTIFICATION_HOST}",
+            "risk": f"http://{RISK_HOST}",
+        },
         "run_relay": False,
         "run_jobs": False,
         **overrides,
@@ -84,13 +90,20 @@ def child_protection_body(organisation_id: uuid.UUID, county: str = "RO-IS") -> 
     )
 
 
+def consent_id(case_id: str, scope: str) -> str:
+    """The id the stand-in gives the current consent of `scope` of a case."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"consent:{case_id}:{scope}"))
+
+
 @dataclass
 class StandInIdentification:
     """The identification service's two answers the referral service asks for: a case, and
     its current consents (the shapes of identification's `CaseOut` and `ConsentPage`)."""
 
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Cases holding a current consent to referral, and to repatriation.
     consenting: set[str] = field(default_factory=set)
+    consenting_to_return: set[str] = field(default_factory=set)
     asked: list[str] = field(default_factory=list)
 
     def app(self) -> FastAPI:
@@ -108,12 +121,56 @@ class StandInIdentification:
             case_id: str, scope: str = Query(), current: str = Query()
         ) -> dict[str, Any]:
             self.asked.append(f"consents {case_id} {scope} {current}")
+            holding = {"referral": self.consenting, "repatriation": self.consenting_to_return}
             items = []
-            if case_id in self.consenting:
+            if case_id in holding.get(scope, set()):
                 items.append(
-                    {"scope": "referral", "given": True, "withdrawn_at": None, "method": "written"}
+                    {
+                        "id": consent_id(case_id, scope),
+                        "scope": scope,
+                        "given": True,
+                        "withdrawn_at": None,
+                        "method": "written",
+                    }
                 )
             return {"items": items, "next_cursor": None}
+
+        return app
+
+
+@dataclass
+class StandInRisk:
+    """The risk service's one answer the referral service asks for: an assessment by id
+    (the shape of risk's `RiskAssessment`), for when its event has not arrived."""
+
+    assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def add(self, case_id: uuid.UUID, *, instrument: str = "pre_return", level: str = "low") -> str:
+        """Hold an assessment that no event announced; answers its id."""
+        assessment_id = str(uuid.uuid4())
+        self.assessments[assessment_id] = {
+            "id": assessment_id,
+            "case_id": str(case_id),
+            "instrument": instrument,
+            "version": 1,
+            "level": level,
+            "computed_level": level,
+            "domains": {"return": {"score": 0, "level": level}},
+            "measures": [],
+            "assessed_at": utcnow().isoformat(),
+        }
+        return assessment_id
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/api/v1/risk-assessments/{assessment_id}")
+        async def assessment(assessment_id: str) -> Any:
+            self.asked.append(assessment_id)
+            if assessment_id not in self.assessments:
+                return _not_found()
+            return self.assessments[assessment_id]
 
         return app
 
@@ -131,11 +188,13 @@ class Referral:
         client: httpx.AsyncClient,
         callers: Callers,
         identification: StandInIdentification,
+        risk_service: StandInRisk | None = None,
     ) -> None:
         self.app = app
         self.client = client
         self.callers = callers
         self.identification = identification
+        self.risk_service = risk_service or StandInRisk()
         self.coordinator = callers(
             "coordinator", county="national", organisation_kind="national_agency"
         )
@@ -222,22 +281,26 @@ class Referral:
         safety: str = "low",
         measures: tuple[str, ...] = (),
         assessed_at: str = "2026-11-28T10:00:00+00:00",
-    ) -> None:
+        instrument: str = "initial",
+    ) -> str:
+        """Tell the service of an assessment, as risk's `risk.assessed` would; its id."""
+        assessment_id = str(uuid.uuid4())
         response = await self.deliver(
             "risk.assessed",
             {
                 "case_id": str(case_id),
-                "assessment_id": str(uuid.uuid4()),
-                "instrument": "initial",
+                "assessment_id": assessment_id,
+                "instrument": instrument,
                 "version": 1,
                 "level": level,
                 "computed_level": level,
-                "domains": {"safety": safety},
+                "domains": {"safety": safety} if instrument == "initial" else {"return": level},
                 "measures": list(measures),
                 "assessed_at": assessed_at,
             },
         )
         assert response.status_code == 200, response.text
+        return assessment_id
 
     async def provider(
         self, organisation_id: uuid.UUID | None = None, **overrides: Any
@@ -275,6 +338,44 @@ class Referral:
             "POST", f"/api/v1/referrals/{referral_id}/{action}", caller, body, **headers
         )
 
+    # --- repatriations
+
+    async def repatriate(self, caller: Caller, case_id: uuid.UUID, **fields: Any) -> httpx.Response:
+        """Register a return to Moldova (fields override the body)."""
+        body = {
+            "case_id": str(case_id),
+            "direction": "from_romania",
+            "country": "MD",
+            "departure_place": "Iași",
+            "return_place": "Chișinău",
+            **fields,
+        }
+        return await self.send("POST", "/api/v1/repatriations", caller, body)
+
+    async def repatriation(
+        self, caller: Caller, case_id: uuid.UUID, **fields: Any
+    ) -> dict[str, Any]:
+        response = await self.repatriate(caller, case_id, **fields)
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def complete(
+        self, caller: Caller, repatriation_id: str, step: str, body: Any = None, **headers: str
+    ) -> httpx.Response:
+        path = f"/api/v1/repatriations/{repatriation_id}/steps/{step}/complete"
+        return await self.send("POST", path, caller, body, **headers)
+
+    async def determine(
+        self, caller: Caller, repatriation_id: str, kind: str, in_favour: bool = True
+    ) -> httpx.Response:
+        body = {"kind": kind, "in_favour": in_favour, "note": "Weighed with the family."}
+        path = f"/api/v1/repatriations/{repatriation_id}/determinations"
+        return await self.send("POST", path, caller, body)
+
+    async def read_repatriation(self, caller: Caller, repatriation_id: str) -> httpx.Response:
+        return await self.send("GET", f"/api/v1/repatriations/{repatriation_id}", caller)
+
     # --- a look inside
 
     async def sql(self, statement: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -308,3 +409,63 @@ class Referral:
     async def count(self, table: str) -> int:
         async with self.app.state.database.sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(text(table))) or 0)
+
+
+@dataclass
+class RepatriationWorld:
+    """The people and directory entries of a repatriation to Moldova (see
+    tests/referral/repatriations/conftest.py), and the steps they keep taking."""
+
+    service: Referral
+    police: Caller
+    coordinator: Caller
+    consul: Caller
+    iom_staff: Caller
+    child_protection: Caller
+    reception_staff: Caller
+    consulate: dict[str, Any]
+    iom: dict[str, Any]
+    reception: dict[str, Any]
+
+    async def adult_case(self, **facts: Any) -> uuid.UUID:
+        """An adult's case the police opened, with consent to referral and to return."""
+        case_id = await self.service.adult_with_consent(self.police, **facts)
+        self.service.identification.consenting_to_return.add(str(case_id))
+        return case_id
+
+    async def child_case(self) -> uuid.UUID:
+        return await self.service.case(organisation_id=self.police.organisation_id, is_child=True)
+
+    async def register(self, case_id: uuid.UUID, **fields: Any) -> dict[str, Any]:
+        """Registered by the coordinator, with the consulate and IOM as partners."""
+        fields.setdefault("partners", [self.consulate["id"], self.iom["id"]])
+        return await self.service.repatriation(self.coordinator, case_id, **fields)
+
+    async def accepted_reception(self, case_id: uuid.UUID) -> str:
+        """A referral of the case to the reception centre, accepted by its staff."""
+        referral = await self.service.referral(
+            self.police, case_id, self.reception["id"], services=["psychological"]
+        )
+        accepted = await self.service.act(self.reception_staff, referral["id"], "accept")
+        assert accepted.status_code == 200, accepted.text
+        return str(referral["id"])
+
+    async def done(self, repatriation_id: str, step: str, caller: Caller, **body: Any) -> dict:
+        response = await self.service.complete(caller, repatriation_id, step, body or None)
+        assert response.status_code == 200, response.text
+        answer: dict = response.json()
+        return answer
+
+    async def up_to_travel(
+        self, case_id: uuid.UUID, repatriation_id: str, *, level: str = "low"
+    ) -> None:
+        """Every step before travel, with a pre-return assessment at `level`."""
+        coordinator = self.coordinator
+        await self.done(repatriation_id, "identity_documents", self.consul)
+        await self.done(repatriation_id, "consent_to_return", coordinator)
+        await self.service.risk(
+            case_id, instrument="pre_return", level=level, assessed_at=utcnow().isoformat()
+        )
+        await self.done(repatriation_id, "pre_return_risk_assessment", coordinator)
+        referral_id = await self.accepted_reception(case_id)
+        await self.done(repatriation_id, "reception_arranged", coordinator, referral_id=referral_id)

@@ -63,6 +63,7 @@ async def test_an_unanswered_referral_expires_after_its_deadline_and_the_county_
     )
     [alert] = await service.events("alert.raised")
     assert alert["payload"] == {
+        "alert_id": alert["payload"]["alert_id"],
         "kind": "referral_expired",
         "case_id": str(case_id),
         "county": "RO-IS",

@@ -382,3 +382,24 @@ async def test_a_provider_sees_only_the_case_facts_its_services_need(
 async def test_an_unknown_referral_is_404(service: Referral, police: Caller) -> None:
     response = await service.client.get(f"/api/v1/referrals/{uuid.uuid4()}", headers=police.headers)
     assert response.status_code == 404
+
+
+async def test_updated_since_lists_what_changed_in_sync_order(
+    service: Referral, police: Caller, shelter: dict, staff: Caller
+) -> None:
+    first = await service.referral(police, await service.adult_with_consent(police), shelter["id"])
+    second = await service.referral(police, await service.adult_with_consent(police), shelter["id"])
+    assert (await service.act(staff, first["id"], "accept")).status_code == 200
+
+    async def synced(since: str) -> list[str]:
+        response = await service.client.get(
+            "/api/v1/referrals", params={"updated_since": since}, headers=police.headers
+        )
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    # The one accepted last comes last; a client holding it syncs from its `updated_at`.
+    assert await synced(first["created_at"]) == [second["id"], first["id"]]
+    accepted = await service.send("GET", f"/api/v1/referrals/{first['id']}", police)
+    assert await synced(accepted.json()["updated_at"]) == [first["id"]]
+    assert await synced("2999-01-01T00:00:00+00:00") == []

@@ -52,6 +52,24 @@ async def test_a_status_change_brings_the_cases_new_facts(risk: RiskService, pol
     assert await assess_child_item(risk, police, case_id) == 201
 
 
+async def test_a_corrected_case_moves_to_its_new_county(risk: RiskService, police: Actor) -> None:
+    case_id = await risk.open_case(police, county="RO-IS")
+    assert (await risk.assess(police, case_id, initial(["SAF-02"]))).status_code == 201
+    cluj = risk.actor("coordinator", county="RO-CJ")
+    due = {"due_before": "2100-01-01T00:00:00+00:00"}
+
+    async def seen_by_cluj() -> list[str]:
+        response = await risk.http.get("/api/v1/risk-assessments", params=due, headers=cluj.headers)
+        return [item["case_id"] for item in response.json()["items"]]
+
+    assert await seen_by_cluj() == []
+    await risk.open_case(police, case_id=case_id, version=2, county="RO-CJ", topic="case.updated")
+    assert await seen_by_cluj() == [str(case_id)]
+    # An older version arriving late changes nothing.
+    await risk.open_case(police, case_id=case_id, version=1, county="RO-IS", topic="case.updated")
+    assert await seen_by_cluj() == [str(case_id)]
+
+
 async def test_a_redelivered_event_takes_effect_once(risk: RiskService, police: Actor) -> None:
     event_id = uuid.uuid4()
     payload = case_payload(uuid.uuid4(), police.organisation_id)

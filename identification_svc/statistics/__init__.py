@@ -1,0 +1,1 @@
+"""Statistics: de-identified counts of cases, small ones suppressed."""

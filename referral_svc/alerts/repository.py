@@ -1,0 +1,73 @@
+"""Every query on alerts, and the one rule of which alerts a principal may see
+(`visible`)."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, false, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from referral_svc.alerts.models import Alert
+from referral_svc.alerts.schemas import AlertFilters
+from shared.auth.policy import Permission
+from shared.auth.principal import Principal
+from shared.pagination import PageParams, paginate
+
+
+class AlertRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def visible(principal: Principal) -> Select[Alert]:
+        """The alerts `principal` may see: a national coordinator all, a regional one those
+        of its county; nobody else any."""
+        statement = select(Alert)
+        if not principal.can(Permission.HANDLE_ALERTS):
+            return statement.where(false())
+        if principal.sees_all_cases:
+            return statement
+        return statement.where(Alert.county == principal.coordinated_county)
+
+    async def get_visible(self, principal: Principal, alert_id: uuid.UUID) -> Alert | None:
+        statement = self.visible(principal).where(Alert.id == alert_id)
+        return await self.session.scalar(statement.execution_options(populate_existing=True))
+
+    async def page(
+        self, principal: Principal, filters: AlertFilters, page: PageParams
+    ) -> tuple[Sequence[Alert], str | None]:
+        statement = self.visible(principal)
+        if filters.county is not None:
+            statement = statement.where(Alert.county == filters.county)
+        if filters.kind is not None:
+            statement = statement.where(Alert.kind == filters.kind)
+        if filters.open is not None:
+            acknowledged = Alert.acknowledged_at.is_(None)
+            statement = statement.where(acknowledged if filters.open else ~acknowledged)
+        return await paginate(
+            self.session,
+            statement,
+            page,
+            key=Alert.raised_at,
+            row_id=Alert.id,
+            key_of=lambda a: (a.raised_at, a.id),
+            descending=True,
+        )
+
+    def add(self, alert: Alert) -> None:
+        self.session.add(alert)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def acknowledge(self, alert: Alert, by: uuid.UUID, now: datetime) -> None:
+        """Acknowledge the alert unless someone did first (the first acknowledgement
+        stands); the object is refreshed either way."""
+        await self.session.execute(
+            update(Alert)
+            .where(Alert.id == alert.id, Alert.acknowledged_at.is_(None))
+            .values(acknowledged_at=now, acknowledged_by=by, version=Alert.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.refresh(alert)
