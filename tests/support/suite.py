@@ -154,19 +154,25 @@ def service_settings(name: str, databases: DatabaseFactory, jwks_json: str) -> A
 
 @asynccontextmanager
 async def running_suite(
-    settings: GatewaySettings, databases: DatabaseFactory, *, with_services: bool = True
+    settings: GatewaySettings,
+    databases: DatabaseFactory | None = None,
+    *,
+    transport: SuiteTransport | None = None,
 ) -> AsyncIterator[Suite]:
-    transport = SuiteTransport()
+    """The gateway, and with `databases` the real services behind it; without them the
+    gateway reaches only what `transport` holds (by default, nothing)."""
+    transport = transport or SuiteTransport()
     recorder = RecordingTransport(transport)
     app = create_gateway_app(settings, transport=recorder)
     jwks_json = load_signing_key(settings).jwks_json
     services: dict[str, FastAPI] = {}
-    if with_services:
+    if databases is not None:
         for part in SERVICES:
             services[part.name] = part.create_app(
                 service_settings(part.name, databases, jwks_json), transport=transport
             )
-    for name, service in {"gateway": app, **services}.items():
+    transport.add("gateway", app)
+    for name, service in services.items():
         transport.add(name, service)
     async with running(*services.values()), client_for(app, base_url="http://gateway") as http:
         yield Suite(http, app, settings, transport, recorder.forwarded, services)
