@@ -146,9 +146,12 @@ def test_a_dead_service_is_503_on_its_routes_at_once_while_the_others_serve(
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["status"] == 503
 
-    # The identification service still answers its routes through the gateway.
+    # The identification and referral services still answer their routes through the gateway.
     catalogues = api.get("/api/v1/indicator-catalogues", headers=bearer(police["token"]))
-    assert catalogues.status_code < 500, catalogues.text
+    assert catalogues.status_code == 200, catalogues.text
+    assert catalogues.json()["items"][0]["version"] == 1
+    referrals = api.get("/api/v1/referrals", headers=bearer(police["token"]))
+    assert referrals.status_code == 200, referrals.text
     assert httpx.get(f"{suite.url('identification')}/health/ready").status_code == 200
     assert api.get("/api/v1/me", headers=bearer(police["token"])).status_code == 200
     assert api.get("/health/ready").status_code == 503
