@@ -27,6 +27,7 @@ from gateway.identity.service import AccountService
 from gateway.lockout.service import SignInGuard
 from gateway.settings import Settings
 from gateway.state import GatewayState
+from gateway.timeline.router import router as timeline_router
 from gateway.tokens.issuer import AccessTokenIssuer
 from gateway.tokens.keys import load_signing_key
 from gateway.tokens.router import jwks_router
@@ -94,6 +95,7 @@ def create_app(
             *identity_routers,
             audit_router,
             docs_router,
+            timeline_router,
             forwarding_router,
         ],
         openapi_tags=_TAGS,
