@@ -1,13 +1,15 @@
 """Which requests the audit log records, and under what action name (pure; no I/O).
 
 A request is recorded whatever its answer when its method and path are in `RULES`:
-personal data of a case, decisions, consents, screenings, referrals and their
-transitions, repatriations and their steps, determinations and cancellation. Any other
+a case opened or corrected, personal data of a case, decisions, consents, resolutions of
+possible duplicates, screenings, referrals and their transitions, repatriations and their
+steps, determinations and cancellation, and acknowledgements of alerts. Any other
 request is recorded only when it is refused for want of authentication or permission
 (401, 403), under a name made the same way from its first path segment.
 
 The action name is the resource and a verb: `case.person.read`, `referral.accept`,
-`users.create`. The verb comes from the method, or is the rule's own (a transition).
+`users.create`. The verb comes from the method, or is the rule's own (a transition, or a
+fixed one such as `case.duplicate.resolve`).
 """
 
 import re
@@ -36,7 +38,9 @@ class Rule:
 
     `pattern` is the path below `/api/v1`, segment by segment: `{case}` is the case's id,
     `{id}` the resource's id, `{verb}` the action's verb (a transition's name), `*` any
-    segment. `methods` empty means every method. With `below`, deeper paths match too."""
+    segment. `methods` empty means every method. With `below`, deeper paths match too.
+    A `case` rule's resource is the case itself unless the pattern names another `{id}`
+    (the other case of a possible duplicate)."""
 
     pattern: tuple[str, ...]
     noun: str
@@ -47,18 +51,32 @@ class Rule:
     below: bool = False
     # The path holds personal data: a read of it fails closed (see `Action.fail_closed`).
     personal_data: bool = False
+    # The action's verb whatever the method (`resolve`), unless the pattern has `{verb}`.
+    verb: str | None = None
 
 
-def _rule(path: str, noun: str, resource_type: str, *methods: str, **options: bool) -> Rule:
-    return Rule(tuple(path.split("/")), noun, resource_type, frozenset(methods), **options)
+def _rule(
+    path: str,
+    noun: str,
+    resource_type: str,
+    *methods: str,
+    verb: str | None = None,
+    **options: bool,
+) -> Rule:
+    return Rule(
+        tuple(path.split("/")), noun, resource_type, frozenset(methods), verb=verb, **options
+    )
 
 
 RULES: tuple[Rule, ...] = (
+    _rule("cases", "case", "case", "POST"),
+    _rule("cases/{case}", "case", "case", "PATCH"),
     _rule("cases/{case}/person", "case.person", "case", below=True, personal_data=True),
     _rule("cases/{case}/decisions", "case.decision", "case", collection=True),
     _rule("cases/{case}/consents", "case.consent", "consent", collection=True),
     _rule("cases/{case}/consents/{id}", "case.consent", "consent"),
     _rule("cases/{case}/consents/{id}/{verb}", "case.consent", "consent"),
+    _rule("cases/{case}/duplicates/{id}", "case.duplicate", "case", "POST", verb="resolve"),
     _rule("screenings", "screening", "screening", "POST"),
     _rule("referrals", "referral", "referral", "POST"),
     _rule("referrals/{id}/{verb}", "referral", "referral", "POST"),
@@ -69,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     ),
     # After the determinations: any other action on a repatriation (`cancel`).
     _rule("repatriations/{id}/{verb}", "repatriation", "repatriation", "POST"),
+    _rule("alerts/{id}/{verb}", "alert", "alert", "POST"),
 )
 
 
@@ -93,14 +112,14 @@ def classify(method: str, path: str) -> Action | None:
         captured = _match(rule, segments)
         if captured is None:
             continue
-        verb = captured.get("verb")
+        verb = captured.get("verb", rule.verb)
         if verb is None:
             verb = "list" if rule.collection and method in _READS else _VERBS.get(method, "request")
         elif not _WORD.match(verb):
             verb = "unknown"
         case_id = as_uuid(captured.get("case"))
         resource_id = as_uuid(captured.get("id"))
-        if rule.resource_type == "case":
+        if rule.resource_type == "case" and "id" not in captured:
             resource_id = case_id
         fail_closed = rule.personal_data and method in _READS
         return Action(f"{rule.noun}.{verb}", rule.resource_type, resource_id, case_id, fail_closed)

@@ -63,40 +63,78 @@ class Forwarder(Protocol):
         ...
 
 
+Answer = tuple[int, Sequence[tuple[bytes, bytes]], bytes]
+
+
 class _PooledForwarder:
-    """What both clients share: the services' base URLs, the deadline, and the answer with
-    a `Location` on a service's own address made relative."""
+    """What both clients share: the services' base URLs, the deadline over the whole
+    exchange, the client's failures as problems, and the answer with a `Location` on a
+    service's own address made relative. A client says only how it exchanges one request
+    (`_exchange`) and which of its errors mean a URL it refuses or no answer."""
+
+    # A URL the client refuses to send (404), and a failure to get an answer (503).
+    _invalid_url: type[Exception]
+    _failure: type[Exception]
 
     def __init__(self, service_urls: Mapping[str, str], *, timeout: float) -> None:
         self._bases = {part: url.rstrip("/") for part, url in service_urls.items()}
         self._timeout = timeout
 
-    def _base(self, part: str, started: bool) -> str:
-        base = self._bases.get(part)
-        if base is None or not started:
-            raise PartUnavailable(part)
-        return base
+    def _started(self) -> bool:
+        raise NotImplementedError
 
-    @staticmethod
-    def _upstream(
-        status: int, headers: Sequence[tuple[bytes, bytes]], body: bytes, base: str
+    async def _exchange(self, method: str, url: str, headers: Headers, body: bytes) -> Answer:
+        """Status, raw headers and whole body of the answer to `method url`."""
+        raise NotImplementedError
+
+    async def send(
+        self,
+        part: str,
+        method: str,
+        target: str,
+        headers: Headers,
+        body: bytes = b"",
+        *,
+        deadline: float | None = None,
     ) -> Upstream:
-        origin = base.encode()
-        return Upstream(
-            status,
-            [
-                # The same public path: a Location on the service's address loses its origin.
-                (name, value[len(origin) :])
-                if name.lower() == b"location" and value.startswith(origin + b"/")
-                else (name, value)
-                for name, value in headers
-            ],
-            body,
-        )
+        base = self._bases.get(part)
+        if base is None or not self._started():
+            raise PartUnavailable(part)
+        try:
+            # The client bounds its own phases (connect, each read); this bounds the whole.
+            async with asyncio.timeout(deadline or self._timeout):
+                status, answer_headers, content = await self._exchange(
+                    method, base + target, headers, body
+                )
+        except self._invalid_url as exc:
+            raise NotFound("No such path.") from exc
+        except (self._failure, TimeoutError) as exc:
+            raise PartUnavailable(part) from exc
+        return _upstream(status, answer_headers, content, base)
+
+
+def _upstream(
+    status: int, headers: Sequence[tuple[bytes, bytes]], body: bytes, base: str
+) -> Upstream:
+    origin = base.encode()
+    return Upstream(
+        status,
+        [
+            # The same public path: a Location on the service's address loses its origin.
+            (name, value[len(origin) :])
+            if name.lower() == b"location" and value.startswith(origin + b"/")
+            else (name, value)
+            for name, value in headers
+        ],
+        body,
+    )
 
 
 class HttpxForwarder(_PooledForwarder):
     """One pooled `httpx.AsyncClient` for every service, opened at startup."""
+
+    _invalid_url = httpx.InvalidURL
+    _failure = httpx.HTTPError
 
     def __init__(
         self,
@@ -123,29 +161,13 @@ class HttpxForwarder(_PooledForwarder):
             await self._client.aclose()
             self._client = None
 
-    async def send(
-        self,
-        part: str,
-        method: str,
-        target: str,
-        headers: Headers,
-        body: bytes = b"",
-        *,
-        deadline: float | None = None,
-    ) -> Upstream:
-        base = self._base(part, self._client is not None)
+    def _started(self) -> bool:
+        return self._client is not None
+
+    async def _exchange(self, method: str, url: str, headers: Headers, body: bytes) -> Answer:
         assert self._client is not None
-        try:
-            # httpx bounds each phase (connect, each read); this bounds the whole exchange.
-            async with asyncio.timeout(deadline or self._timeout):
-                response = await self._client.request(
-                    method, base + target, headers=list(headers), content=body
-                )
-        except httpx.InvalidURL as exc:
-            raise NotFound("No such path.") from exc
-        except (httpx.HTTPError, TimeoutError) as exc:
-            raise PartUnavailable(part) from exc
-        return self._upstream(response.status_code, response.headers.raw, response.content, base)
+        response = await self._client.request(method, url, headers=list(headers), content=body)
+        return response.status_code, response.headers.raw, response.content
 
 
 class AiohttpForwarder(_PooledForwarder):
@@ -154,6 +176,9 @@ class AiohttpForwarder(_PooledForwarder):
     It sends the path exactly as the client wrote it (no re-quoting or normalising, which
     could move a request under another prefix than the one routed), follows no redirect
     and leaves bodies as the service sent them (it asks for no compression)."""
+
+    _invalid_url = aiohttp.InvalidURL
+    _failure = aiohttp.ClientError
 
     def __init__(self, service_urls: Mapping[str, str], *, timeout: float) -> None:
         super().__init__(service_urls, timeout=timeout)
@@ -176,33 +201,16 @@ class AiohttpForwarder(_PooledForwarder):
             await self._session.close()
             self._session = None
 
-    async def send(
-        self,
-        part: str,
-        method: str,
-        target: str,
-        headers: Headers,
-        body: bytes = b"",
-        *,
-        deadline: float | None = None,
-    ) -> Upstream:
-        base = self._base(part, self._session is not None)
+    def _started(self) -> bool:
+        return self._session is not None
+
+    async def _exchange(self, method: str, url: str, headers: Headers, body: bytes) -> Answer:
         assert self._session is not None
-        try:
-            url = yarl.URL(base + target, encoded=True)
-            async with (
-                asyncio.timeout(deadline or self._timeout),
-                self._session.request(
-                    method,
-                    url,
-                    headers=[(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers],
-                    data=body or None,
-                    allow_redirects=False,
-                ) as response,
-            ):
-                content = await response.read()
-        except aiohttp.InvalidURL as exc:
-            raise NotFound("No such path.") from exc
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise PartUnavailable(part) from exc
-        return self._upstream(response.status, list(response.raw_headers), content, base)
+        async with self._session.request(
+            method,
+            yarl.URL(url, encoded=True),
+            headers=[(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers],
+            data=body or None,
+            allow_redirects=False,
+        ) as response:
+            return response.status, list(response.raw_headers), await response.read()

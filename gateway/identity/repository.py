@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from gateway.identity.models import ApiClient, Organisation, User
 from shared.pagination import PageParams, paginate
+
+_Account = TypeVar("_Account", Organisation, User, ApiClient)
 
 
 @dataclass(frozen=True)
@@ -68,19 +71,7 @@ class IdentityRepository:
     async def organisations(
         self, page: PageParams, *, kind: str | None, county: str | None
     ) -> tuple[Sequence[Organisation], str | None]:
-        statement = select(Organisation)
-        if kind is not None:
-            statement = statement.where(Organisation.kind == kind)
-        if county is not None:
-            statement = statement.where(Organisation.county == county)
-        return await paginate(
-            self.session,
-            statement,
-            page,
-            key=Organisation.created_at,
-            row_id=Organisation.id,
-            key_of=lambda row: (row.created_at, row.id),
-        )
+        return await self._page(Organisation, page, kind=kind, county=county)
 
     # Users
 
@@ -98,19 +89,7 @@ class IdentityRepository:
     async def users(
         self, page: PageParams, *, organisation_id: uuid.UUID | None, active: bool | None
     ) -> tuple[Sequence[User], str | None]:
-        statement = select(User)
-        if organisation_id is not None:
-            statement = statement.where(User.organisation_id == organisation_id)
-        if active is not None:
-            statement = statement.where(User.active == active)
-        return await paginate(
-            self.session,
-            statement,
-            page,
-            key=User.created_at,
-            row_id=User.id,
-            key_of=lambda row: (row.created_at, row.id),
-        )
+        return await self._page(User, page, organisation_id=organisation_id, active=active)
 
     # API clients
 
@@ -124,14 +103,21 @@ class IdentityRepository:
     async def clients(
         self, page: PageParams, *, organisation_id: uuid.UUID | None
     ) -> tuple[Sequence[ApiClient], str | None]:
-        statement = select(ApiClient)
-        if organisation_id is not None:
-            statement = statement.where(ApiClient.organisation_id == organisation_id)
+        return await self._page(ApiClient, page, organisation_id=organisation_id)
+
+    async def _page(
+        self, table: type[_Account], page: PageParams, **equal_to: object
+    ) -> tuple[Sequence[_Account], str | None]:
+        """A page of `table` in creation order, with each column in `equal_to` that is
+        given (not None) equal to its value."""
+        statement = select(table).filter_by(
+            **{column: value for column, value in equal_to.items() if value is not None}
+        )
         return await paginate(
             self.session,
             statement,
             page,
-            key=ApiClient.created_at,
-            row_id=ApiClient.id,
+            key=table.created_at,
+            row_id=table.id,
             key_of=lambda row: (row.created_at, row.id),
         )

@@ -64,6 +64,16 @@ def _client_out(client: ApiClient) -> ClientOut:
     )
 
 
+def _admin_router(collection: str) -> APIRouter:
+    """The routes of `/api/v1/{collection}`, for account administrators only."""
+    return APIRouter(
+        prefix=f"/api/v1/{collection}",
+        tags=[collection],
+        dependencies=_ADMIN,
+        responses=error_responses(401, 403, 422),
+    )
+
+
 me_router = APIRouter(
     prefix="/api/v1", tags=["me"], dependencies=_AUTHENTICATED, responses=error_responses(401)
 )
@@ -90,12 +100,7 @@ async def get_me(principal: CurrentPrincipal, accounts: Accounts) -> Me:
     )
 
 
-organisations_router = APIRouter(
-    prefix="/api/v1/organisations",
-    tags=["organisations"],
-    dependencies=_ADMIN,
-    responses=error_responses(401, 403, 422),
-)
+organisations_router = _admin_router("organisations")
 
 
 @organisations_router.post("", status_code=status.HTTP_201_CREATED)
@@ -123,12 +128,7 @@ async def get_organisation(organisation_id: uuid.UUID, accounts: Accounts) -> Or
     return _organisation_out(await accounts.organisation(organisation_id))
 
 
-users_router = APIRouter(
-    prefix="/api/v1/users",
-    tags=["users"],
-    dependencies=_ADMIN,
-    responses=error_responses(401, 403, 422),
-)
+users_router = _admin_router("users")
 
 
 @users_router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
@@ -162,12 +162,7 @@ async def update_user(
     return _user_out(await accounts.update_user(user_id, data, principal, utcnow()))
 
 
-clients_router = APIRouter(
-    prefix="/api/v1/clients",
-    tags=["clients"],
-    dependencies=_ADMIN,
-    responses=error_responses(401, 403, 422),
-)
+clients_router = _admin_router("clients")
 
 
 @clients_router.post("", status_code=status.HTTP_201_CREATED)

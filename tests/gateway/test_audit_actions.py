@@ -13,6 +13,8 @@ OTHER = uuid.uuid4()
 @pytest.mark.parametrize(
     ("method", "path", "name", "resource_type", "resource_id", "case_id"),
     [
+        ("POST", "/api/v1/cases", "case.create", "case", None, None),
+        ("PATCH", f"/api/v1/cases/{CASE}", "case.update", "case", CASE, CASE),
         ("GET", f"/api/v1/cases/{CASE}/person", "case.person.read", "case", CASE, CASE),
         ("HEAD", f"/api/v1/cases/{CASE}/person", "case.person.read", "case", CASE, CASE),
         ("PUT", f"/api/v1/cases/{CASE}/person", "case.person.replace", "case", CASE, CASE),
@@ -35,6 +37,14 @@ OTHER = uuid.uuid4()
             f"/api/v1/cases/{CASE}/consents/{OTHER}/withdraw",
             "case.consent.withdraw",
             "consent",
+            OTHER,
+            CASE,
+        ),
+        (
+            "POST",
+            f"/api/v1/cases/{CASE}/duplicates/{OTHER}",
+            "case.duplicate.resolve",
+            "case",
             OTHER,
             CASE,
         ),
@@ -68,6 +78,7 @@ OTHER = uuid.uuid4()
             OTHER,
             None,
         ),
+        ("POST", f"/api/v1/alerts/{OTHER}/acknowledge", "alert.acknowledge", "alert", OTHER, None),
     ],
 )
 def test_the_audited_requests_are_named_by_resource_and_verb(
@@ -82,8 +93,13 @@ def test_the_audited_requests_are_named_by_resource_and_verb(
     [
         ("GET", "/api/v1/cases"),
         ("GET", f"/api/v1/cases/{CASE}"),
-        ("PATCH", f"/api/v1/cases/{CASE}"),
+        ("PUT", f"/api/v1/cases/{CASE}"),
+        ("DELETE", "/api/v1/cases"),
         ("GET", f"/api/v1/cases/{CASE}/timeline"),
+        ("GET", f"/api/v1/cases/{CASE}/duplicates/{OTHER}"),
+        ("GET", "/api/v1/alerts"),
+        ("GET", f"/api/v1/alerts/{OTHER}"),
+        ("GET", f"/api/v1/alerts/{OTHER}/acknowledge"),
         ("GET", "/api/v1/referrals"),
         ("GET", f"/api/v1/referrals/{OTHER}"),
         ("GET", f"/api/v1/repatriations/{OTHER}/determinations"),
@@ -101,6 +117,12 @@ def test_other_requests_are_recorded_only_when_refused(method: str, path: str) -
 def test_a_case_id_that_is_no_uuid_is_still_audited_without_an_id() -> None:
     assert classify("GET", "/api/v1/cases/not-a-uuid/person") == Action(
         "case.person.read", "case", None, None, fail_closed=True
+    )
+
+
+def test_a_duplicate_resolution_names_the_other_case_only_when_it_is_a_uuid() -> None:
+    assert classify("POST", f"/api/v1/cases/{CASE}/duplicates/not-a-uuid") == Action(
+        "case.duplicate.resolve", "case", None, CASE
     )
 
 
