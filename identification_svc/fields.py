@@ -1,20 +1,35 @@
 """Field types the identification service's request schemas share.
 
-Vocabularies (gender, setting, exploitation form, closing reason), geographic codes checked
-against `shared.geo`, and free text that refuses what no database should be asked to store:
-NUL and other control characters, and unpaired surrogates (which are not UTF-8). Every
-length is bounded, so an oversized value is a 422 naming its field, never a failed insert.
+Vocabularies (gender, setting, exploitation form, closing reason) are the identification
+service's own; bounded free text and geographic codes come from `shared.fields` and are
+re-exported here so the service's schemas import from one place.
 """
 
-import re
 from collections.abc import Callable
-from typing import Annotated, Final, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 from identification_svc.cases.states import CLOSING_REASONS
 from identification_svc.screening.rules import EXPLOITATION_FORMS
-from shared.geo import is_country, is_county
+from shared import fields as shared_fields
+from shared.fields import FREE_TEXT, NOTE_MAX, ONE_LINE, CountyCode, Line, Note
+
+__all__ = [
+    "FREE_TEXT",
+    "NOTE_MAX",
+    "ONE_LINE",
+    "ClosingReason",
+    "CountryCode",
+    "CountyCode",
+    "ExploitationForm",
+    "ExploitationForms",
+    "Gender",
+    "Line",
+    "Note",
+    "Setting",
+    "unique_forms",
+]
 
 Gender = Literal["female", "male", "other", "unknown"]
 Setting = Literal[
@@ -30,20 +45,8 @@ Setting = Literal[
     "other",
 ]
 
-NOTE_MAX: Final = 2000
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_CONTROL_OR_BREAK: Final = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-def _refusing(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        if pattern.search(value):
-            raise ValueError(f"must not contain {what}")
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
-
-    return check
+# The shared country code, with the example a Romanian identification service documents.
+CountryCode = Annotated[shared_fields.CountryCode, Field(examples=["RO"])]
 
 
 def _one_of(values: tuple[str, ...], what: str) -> Callable[[str], str]:
@@ -55,34 +58,6 @@ def _one_of(values: tuple[str, ...], what: str) -> Callable[[str], str]:
     return check
 
 
-def _checked(check: Callable[[str], bool], what: str) -> Callable[[str], str]:
-    def validate(value: str) -> str:
-        if not check(value):
-            raise ValueError(f"must be {what}")
-        return value
-
-    return validate
-
-
-# One line (a name, an authority): no control characters, no line breaks, not blank.
-ONE_LINE: Final = AfterValidator(_refusing(_CONTROL_OR_BREAK, "control characters or line breaks"))
-# Free text (a note, a basis): line breaks and tabs allowed, other controls not.
-FREE_TEXT: Final = AfterValidator(_refusing(_CONTROL, "control characters"))
-
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), ONE_LINE]
-Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), FREE_TEXT]
-CountyCode = Annotated[
-    str,
-    StringConstraints(max_length=8),
-    AfterValidator(_checked(is_county, "an ISO 3166-2:RO county code such as RO-CJ")),
-    Field(examples=["RO-IS"]),
-]
-CountryCode = Annotated[
-    str,
-    StringConstraints(max_length=2),
-    AfterValidator(_checked(is_country, "an ISO 3166-1 alpha-2 country code such as IT")),
-    Field(examples=["RO"]),
-]
 ExploitationForm = Annotated[
     str,
     StringConstraints(max_length=32),

@@ -41,18 +41,13 @@ def _checked(check: Callable[[str], bool], what: str) -> Callable[[str], str]:
     return validate
 
 
-# One line (a name, a licence number): no control characters, no line breaks.
-Line = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=200),
-    AfterValidator(_refusing(_CONTROL_OR_BREAK, "control characters or line breaks")),
-]
-# Free text of a practitioner (a note): line breaks and tabs allowed.
-Note = Annotated[
-    str,
-    StringConstraints(max_length=NOTE_MAX),
-    AfterValidator(_refusing(_CONTROL, "control characters")),
-]
+# One line (a name, a licence number): no control characters, no line breaks, not blank.
+ONE_LINE: Final = AfterValidator(_refusing(_CONTROL_OR_BREAK, "control characters or line breaks"))
+# Free text (a note, a basis): line breaks and tabs allowed, other controls not.
+FREE_TEXT: Final = AfterValidator(_refusing(_CONTROL, "control characters"))
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), ONE_LINE]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), FREE_TEXT]
 CountyCode = Annotated[
     str,
     StringConstraints(max_length=8),

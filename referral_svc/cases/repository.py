@@ -5,13 +5,13 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.states import ReferralStatus
 from shared.auth.principal import Principal
+from shared.db import dialect_insert
 
 INITIAL_INSTRUMENT = "initial"
 PRE_RETURN_INSTRUMENT = "pre_return"
@@ -86,9 +86,7 @@ class CaseRepository:
     async def _upsert(
         self, model: type[Any], values: dict[str, Any], key: list[str], newer: Any
     ) -> None:
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(model).values(**values)
+        statement = dialect_insert(self.session)(model).values(**values)
         statement = statement.on_conflict_do_update(
             index_elements=key,
             set_={name: statement.excluded[name] for name in values if name not in key},

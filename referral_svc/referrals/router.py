@@ -43,6 +43,28 @@ async def _answer(
     return view
 
 
+async def _transition(
+    referrals: ReferralService,
+    principal: Principal,
+    referral: Referral,
+    action: ReferralAction,
+    response: Response,
+    if_match: str | None,
+    body: TransitionNote | DeclineRequest | None,
+) -> ReferralOut:
+    """Apply one transition and answer the referral as it now stands (with its ETag)."""
+    moved = await referrals.act(
+        principal,
+        referral,
+        action,
+        utcnow(),
+        if_match=if_match,
+        note=body.note if body else None,
+        decline_reason=body.reason if isinstance(body, DeclineRequest) else None,
+    )
+    return await _answer(referrals, principal, moved, response)
+
+
 @router.post("", status_code=201, responses=error_responses(401, 403, 404, 409, 422, 503))
 async def create_referral(
     payload: ReferralCreate,
@@ -91,11 +113,9 @@ async def accept_referral(
 ) -> ReferralOut:
     """The provider takes the referral; a residential service takes one of its free places
     (409 `no-capacity` when none is left)."""
-    note = body.note if body else None
-    moved = await referrals.act(
-        principal, referral, ReferralAction.ACCEPT, utcnow(), if_match=if_match, note=note
+    return await _transition(
+        referrals, principal, referral, ReferralAction.ACCEPT, response, if_match, body
     )
-    return await _answer(referrals, principal, moved, response)
 
 
 @router.post("/{referral_id}/decline", responses=_TRANSITION_ERRORS)
@@ -108,16 +128,9 @@ async def decline_referral(
     if_match: IfMatch = None,
 ) -> ReferralOut:
     """The provider declines, with a reason; the answer proposes the next best match."""
-    moved = await referrals.act(
-        principal,
-        referral,
-        ReferralAction.DECLINE,
-        utcnow(),
-        if_match=if_match,
-        note=body.note,
-        decline_reason=body.reason,
+    return await _transition(
+        referrals, principal, referral, ReferralAction.DECLINE, response, if_match, body
     )
-    return await _answer(referrals, principal, moved, response)
 
 
 @router.post("/{referral_id}/complete", responses=_TRANSITION_ERRORS)
@@ -130,11 +143,9 @@ async def complete_referral(
     if_match: IfMatch = None,
 ) -> ReferralOut:
     """The services were delivered; the places it held are free again."""
-    note = body.note if body else None
-    moved = await referrals.act(
-        principal, referral, ReferralAction.COMPLETE, utcnow(), if_match=if_match, note=note
+    return await _transition(
+        referrals, principal, referral, ReferralAction.COMPLETE, response, if_match, body
     )
-    return await _answer(referrals, principal, moved, response)
 
 
 @router.post("/{referral_id}/discontinue", responses=_TRANSITION_ERRORS)
@@ -147,11 +158,9 @@ async def discontinue_referral(
     if_match: IfMatch = None,
 ) -> ReferralOut:
     """The assistance stopped before its end; the places it held are free again."""
-    note = body.note if body else None
-    moved = await referrals.act(
-        principal, referral, ReferralAction.DISCONTINUE, utcnow(), if_match=if_match, note=note
+    return await _transition(
+        referrals, principal, referral, ReferralAction.DISCONTINUE, response, if_match, body
     )
-    return await _answer(referrals, principal, moved, response)
 
 
 @router.post("/{referral_id}/withdraw", responses=_TRANSITION_ERRORS)
@@ -164,8 +173,6 @@ async def withdraw_referral(
     if_match: IfMatch = None,
 ) -> ReferralOut:
     """The referrer (or a coordinator) takes the referral back while it is open."""
-    note = body.note if body else None
-    moved = await referrals.act(
-        principal, referral, ReferralAction.WITHDRAW, utcnow(), if_match=if_match, note=note
+    return await _transition(
+        referrals, principal, referral, ReferralAction.WITHDRAW, response, if_match, body
     )
-    return await _answer(referrals, principal, moved, response)

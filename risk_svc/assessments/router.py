@@ -12,12 +12,12 @@ from risk_svc.assessments.schemas import (
     RiskAssessment,
     RiskAssessmentCreate,
     RiskAssessmentPage,
-    UTCMoment,
 )
 from risk_svc.cases.dependencies import Assessor, CaseForAssessment, CaseForReading, RiskReader
 from shared.db import utcnow
 from shared.errors import ValidationProblem, error_responses
 from shared.etag import set_etag
+from shared.fields import UTCMoment
 from shared.geo import is_county
 from shared.pagination import PageQuery
 from shared.web import AppOutbox, Session

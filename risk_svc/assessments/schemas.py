@@ -1,10 +1,10 @@
 """Risk assessments over HTTP: the request a practitioner sends and the stored result."""
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated, Any, Self
+from datetime import datetime
+from typing import Any, Self
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from risk_svc.assessments.models import Assessment
 from risk_svc.assessments.scoring import Answer, Level
@@ -126,15 +126,3 @@ class RiskAssessment(BaseModel):
 
 class RiskAssessmentPage(Page[RiskAssessment]):
     pass
-
-
-def _in_utc(moment: datetime) -> datetime:
-    # An offset at the edge of the calendar (year 1 or 9999) has no UTC equivalent.
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError as exc:
-        raise ValueError("the time is out of range") from exc
-
-
-UTCMoment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
-"""An RFC 3339 time with its offset, as UTC."""
