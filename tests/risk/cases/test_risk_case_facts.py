@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from identification_svc.app import create_app as create_identification
 from tests.risk.conftest import (
     IDENTIFICATION_URL,
     Actor,
@@ -20,6 +21,7 @@ from tests.risk.conftest import (
 )
 from tests.support.apps import running
 from tests.support.databases import DatabaseFactory
+from tests.support.identification import settings_for
 
 
 async def assess_child_item(risk: RiskService, actor: Actor, case_id: uuid.UUID) -> int:
@@ -288,13 +290,8 @@ async def test_an_unknown_case_while_identification_is_down_is_a_503(
 
 @pytest.fixture
 def real_identification(risk: RiskService, fresh_databases: DatabaseFactory) -> FastAPI:
-    """The real identification app behind the transport, once it serves cases."""
-    from identification_svc.app import create_app as create_identification
-    from tests.support.identification import settings_for
-
+    """The real identification app behind the transport."""
     app = create_identification(settings_for(fresh_databases.new("identification"), risk.issuer))
-    if "post" not in app.openapi()["paths"].get("/api/v1/cases", {}):
-        pytest.skip("the identification service does not serve /api/v1/cases yet")
     risk.transport.add("identification", app)
     return app
 
