@@ -76,7 +76,7 @@ NEEDS = (
 )
 
 
-def _provider(rng: random.Random, index: int) -> ProviderFacts:
+def generated_provider(rng: random.Random, index: int) -> ProviderFacts:
     kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
     offered = KIND_SERVICES[kind]
     services = frozenset(rng.sample(offered, rng.randint(1, len(offered))))
@@ -147,7 +147,7 @@ def _percentile_ms(samples_ns: list[int], fraction: float) -> float:
 
 def main() -> None:
     rng = random.Random(SEED)
-    directory = [_provider(rng, i) for i in range(max(SIZES))]
+    directory = [generated_provider(rng, i) for i in range(max(SIZES))]
     cases = [_case(rng) for _ in range(RUNS)]
     print(f"match(): {RUNS} varied cases per size, one core")
     print(f"{'providers':>10} {'median ms':>10} {'p99 ms':>8} {'matches':>8}")

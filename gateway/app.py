@@ -6,8 +6,11 @@ every route, two layers: the audit trail (outer, so it records replays too) and
 idempotency keys.
 """
 
+from collections.abc import Mapping
+
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError
 
 from gateway.audit.middleware import AuditTrail
@@ -15,10 +18,10 @@ from gateway.audit.router import router as audit_router
 from gateway.audit.service import AuditLog
 from gateway.docs.router import router as docs_router
 from gateway.docs.service import OpenApiCatalogue
-from gateway.forwarding.forwarder import AiohttpForwarder, Forwarder, HttpxForwarder
-from gateway.forwarding.router import readiness
+from gateway.forwarding.forwarder import Forwarder
+from gateway.forwarding.router import GATEWAY_PART, ForwardedDirectly, readiness
 from gateway.forwarding.router import router as forwarding_router
-from gateway.forwarding.routes import RouteTable
+from gateway.forwarding.routes import API_PREFIX, RouteTable
 from gateway.idempotency.middleware import IdempotentPosts
 from gateway.idempotency.service import IdempotencyStore
 from gateway.identity.account_states import AccountStates
@@ -74,42 +77,40 @@ def create_app(
     # The shared verifier checks the gateway's own key (or the external issuer's).
     settings = settings.model_copy(update=verification)
     routes = RouteTable(settings.routes)
-    forwarder = _forwarder(settings, transport)
 
     async def on_startup(app: FastAPI) -> None:
-        await forwarder.start()
         if settings.bootstrap_admin_password is not None and state.own_tokens:
             await _ensure_bootstrap_admin(
                 app.state.database, settings.bootstrap_admin_password.get_secret_value()
             )
 
-    async def on_shutdown(_app: FastAPI) -> None:
-        await forwarder.aclose()
-
+    own_routers = [
+        token_router,
+        jwks_router,
+        *identity_routers,
+        audit_router,
+        docs_router,
+        timeline_router,
+    ]
     parts = ServiceParts(
         name="gateway",
         title="NIRM gateway",
-        routers=[
-            token_router,
-            jwks_router,
-            *identity_routers,
-            audit_router,
-            docs_router,
-            timeline_router,
-            forwarding_router,
-        ],
+        routers=[*own_routers, forwarding_router],
         openapi_tags=_TAGS,
         readiness=readiness,
         jobs=[(_PURGE_INTERVAL_SECONDS, _purge_expired)],
-        middleware=[AuditTrail, IdempotentPosts],
+        middleware=[AuditTrail, IdempotentPosts, ForwardedDirectly],
+        http_client=settings.forwarder,
     )
-    app = create_service_app(
-        parts, settings, transport=transport, on_startup=on_startup, on_shutdown=on_shutdown
-    )
+    app = create_service_app(parts, settings, transport=transport, on_startup=on_startup)
     database: Database = app.state.database
+    forwarder = Forwarder(
+        app.state.http, settings.service_urls, timeout=settings.forward_timeout_seconds
+    )
     state = GatewayState(
         settings=settings,
         routes=routes,
+        dispatch=_dispatch(settings.routes, own_routers),
         forwarder=forwarder,
         openapi=OpenApiCatalogue(sorted(routes.parts)),
         signing_key=signing_key,
@@ -131,13 +132,15 @@ def create_app(
     return app
 
 
-def _forwarder(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> Forwarder:
-    """aiohttp, the faster client, unless a transport is injected (httpx's; the tests wire
-    the services in-process through one) or the settings ask for httpx."""
-    timeout = settings.forward_timeout_seconds
-    if transport is not None or settings.forwarder == "httpx":
-        return HttpxForwarder(settings.service_urls, timeout=timeout, transport=transport)
-    return AiohttpForwarder(settings.service_urls, timeout=timeout)
+def _dispatch(routes: Mapping[str, str], routers: list[APIRouter]) -> RouteTable:
+    """The services' prefixes and the public paths the gateway serves itself."""
+    own = {
+        route.path: GATEWAY_PART
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.path.startswith(API_PREFIX + "/")
+    }
+    return RouteTable({**routes, **own})
 
 
 async def _purge_expired(app: FastAPI) -> None:

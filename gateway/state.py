@@ -1,8 +1,9 @@
 """What the gateway's routes and middleware share, built once per app by `create_app`."""
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from gateway.audit.service import AuditLog
 from gateway.docs.service import OpenApiCatalogue
@@ -20,6 +21,9 @@ from gateway.tokens.keys import SigningKey
 class GatewayState:
     settings: Settings
     routes: RouteTable
+    # `routes` and the gateway's own public paths (as the part "gateway"): the longest
+    # match says who serves a path (a case's timeline is the gateway's, under `/cases`).
+    dispatch: RouteTable
     forwarder: Forwarder
     openapi: OpenApiCatalogue
     # Both None when an external OpenID Connect issuer signs the tokens.
@@ -39,3 +43,11 @@ class GatewayState:
 def gateway_state(request: Request) -> GatewayState:
     state: GatewayState = request.app.state.gateway
     return state
+
+
+async def _state_dependency(request: Request) -> GatewayState:
+    return gateway_state(request)
+
+
+# For a route's signature (an async dependency: a plain one would cost a thread hop).
+State = Annotated[GatewayState, Depends(_state_dependency)]

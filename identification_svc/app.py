@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from identification_svc.cases.router import router as cases_router
 from identification_svc.catalogue.router import router as catalogue_router
+from identification_svc.catalogue.service import PinnedCatalogues
 from identification_svc.consents.router import router as consents_router
 from identification_svc.db import EVENTS
 from identification_svc.events import HANDLERS
@@ -17,6 +18,11 @@ from identification_svc.persons.router import router as persons_router
 from identification_svc.screening.router import router as screening_router
 from identification_svc.settings import Settings, decode_key
 from identification_svc.statistics.router import router as statistics_router
+from identification_svc.statistics.settled import (
+    REFRESH_INTERVAL_SECONDS,
+    SettledStatistics,
+    refresh_job,
+)
 from shared.app import ServiceParts, create_service_app
 
 OPENAPI_TAGS = [
@@ -70,7 +76,10 @@ def create_app(
         event_tables=EVENTS,
         event_handlers=HANDLERS,
         openapi_tags=OPENAPI_TAGS,
+        jobs=[(REFRESH_INTERVAL_SECONDS, refresh_job)],
     )
     app = create_service_app(parts, settings, transport=transport)
     app.state.protector = protector
+    app.state.pinned_catalogues = PinnedCatalogues()
+    app.state.settled_statistics = SettledStatistics(app.state.database)
     return app

@@ -15,13 +15,14 @@ from fastapi import Depends, Path, Request
 
 from identification_svc.cases.models import Case
 from identification_svc.cases.service import CaseNotFound, CaseService
-from identification_svc.catalogue.service import CatalogueService
+from identification_svc.catalogue.service import CatalogueService, PinnedCatalogues
 from identification_svc.consents.service import ConsentService
 from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.persons.service import PersonService
 from identification_svc.screening.service import ScreeningService
 from identification_svc.settings import Settings
 from identification_svc.statistics.service import StatisticsService
+from identification_svc.statistics.settled import SettledStatistics
 from shared.auth.deps import require
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
@@ -39,12 +40,12 @@ StatisticsReader = Annotated[Principal, Depends(require(Permission.READ_STATISTI
 CaseId = Annotated[uuid.UUID, Path(description="The case's id.")]
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     value: Settings = request.app.state.settings
     return value
 
 
-def protector(request: Request) -> PersonalDataProtector:
+async def protector(request: Request) -> PersonalDataProtector:
     value: PersonalDataProtector = request.app.state.protector
     return value
 
@@ -53,14 +54,15 @@ AppSettings = Annotated[Settings, Depends(settings)]
 Protector = Annotated[PersonalDataProtector, Depends(protector)]
 
 
-def catalogue_service(session: Session) -> CatalogueService:
-    return CatalogueService(session)
+async def catalogue_service(session: Session, request: Request) -> CatalogueService:
+    pinned: PinnedCatalogues = request.app.state.pinned_catalogues
+    return CatalogueService(session, pinned)
 
 
 Catalogues = Annotated[CatalogueService, Depends(catalogue_service)]
 
 
-def case_service(
+async def case_service(
     session: Session, outbox: AppOutbox, protector: Protector, app_settings: AppSettings
 ) -> CaseService:
     return CaseService(
@@ -71,7 +73,7 @@ def case_service(
 Cases = Annotated[CaseService, Depends(case_service)]
 
 
-def screening_service(
+async def screening_service(
     session: Session, protector: Protector, cases: Cases, catalogues: Catalogues
 ) -> ScreeningService:
     return ScreeningService(session, protector, cases, catalogues)
@@ -80,14 +82,16 @@ def screening_service(
 Screenings = Annotated[ScreeningService, Depends(screening_service)]
 
 
-def consent_service(session: Session, outbox: AppOutbox, protector: Protector) -> ConsentService:
+async def consent_service(
+    session: Session, outbox: AppOutbox, protector: Protector
+) -> ConsentService:
     return ConsentService(session, outbox, protector)
 
 
 Consents = Annotated[ConsentService, Depends(consent_service)]
 
 
-def person_service(
+async def person_service(
     session: Session, protector: Protector, cases: Cases, consents: Consents
 ) -> PersonService:
     return PersonService(session, protector, cases, consents)
@@ -96,8 +100,9 @@ def person_service(
 Persons = Annotated[PersonService, Depends(person_service)]
 
 
-def statistics_service(session: Session) -> StatisticsService:
-    return StatisticsService(session)
+async def statistics_service(session: Session, request: Request) -> StatisticsService:
+    settled: SettledStatistics = request.app.state.settled_statistics
+    return StatisticsService(session, settled)
 
 
 CaseStatistics = Annotated[StatisticsService, Depends(statistics_service)]

@@ -8,6 +8,7 @@ from referral_svc.db import EVENTS
 from referral_svc.events import consumers
 from referral_svc.providers.router import router as providers_router
 from referral_svc.providers.service import ProviderSecrets
+from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.expiry import expiry_job
 from referral_svc.referrals.router import router as referrals_router
 from referral_svc.repatriations.overdue import overdue_job
@@ -49,4 +50,5 @@ def create_app(
     app = create_service_app(parts, settings, transport=transport)
     # The relay asks for a provider's webhook secret only once the app runs.
     secrets.database = app.state.database
+    app.state.directory_snapshot = DirectorySnapshot()
     return app

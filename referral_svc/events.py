@@ -53,12 +53,14 @@ def consumers(outbox: Outbox) -> dict[str, Handler]:
 
     async def case_changed(session: AsyncSession, event: Event) -> None:
         payload = _read(CaseEvent, event)
-        case = await CaseService(session).learn(payload)
+        cases = CaseService(session)
+        await cases.learn(payload)
         # The event says the child's case became presumed (events may come late: the
         # newest facts must still be a child's case of a victim).
-        became_presumed = payload.is_child and payload.status == PRESUMED
-        if became_presumed and case.is_child and case.status in _STILL_A_VICTIM:
-            await ReferralService(session, outbox).refer_child_to_protection(case, utcnow())
+        if payload.is_child and payload.status == PRESUMED:
+            case = await cases.newest(payload.case_id)
+            if case.is_child and case.status in _STILL_A_VICTIM:
+                await ReferralService(session, outbox).refer_child_to_protection(case, utcnow())
 
     async def risk_assessed(session: AsyncSession, event: Event) -> None:
         await CaseService(session).learn_risk(_read(RiskAssessed, event))

@@ -3,7 +3,13 @@
 from referral_svc.alerts.models import Alert
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.db import EVENTS
-from referral_svc.providers.models import Capacity, CoveredArea, OfferedService, Provider
+from referral_svc.providers.models import (
+    Capacity,
+    CoveredArea,
+    DirectoryState,
+    OfferedService,
+    Provider,
+)
 from referral_svc.referrals.models import Referral
 from referral_svc.repatriations.models import (
     Repatriation,
@@ -19,6 +25,7 @@ __all__ = [
     "CaseFacts",
     "CaseRisk",
     "CoveredArea",
+    "DirectoryState",
     "OfferedService",
     "Provider",
     "Referral",

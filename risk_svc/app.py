@@ -7,6 +7,7 @@ from risk_svc.assessments.router import router as assessments_router
 from risk_svc.db import EVENTS
 from risk_svc.events import HANDLERS
 from risk_svc.instruments.router import router as instruments_router
+from risk_svc.instruments.service import PinnedInstruments
 from risk_svc.settings import Settings
 from shared.app import ServiceParts, create_service_app
 
@@ -35,4 +36,6 @@ def create_app(
         event_handlers=HANDLERS,
         openapi_tags=TAGS,
     )
-    return create_service_app(parts, settings or Settings(), transport=transport)
+    app = create_service_app(parts, settings or Settings(), transport=transport)
+    app.state.pinned_instruments = PinnedInstruments()
+    return app

@@ -34,6 +34,7 @@ from shared.events.inbox import Handler, Inbox, inbox_router
 from shared.events.outbox import Outbox
 from shared.events.relay import Relay, SecretResolver
 from shared.events.tables import EventTables
+from shared.http import ClientKind, http_client
 from shared.logs import configure_logging
 from shared.requests import RequestIdMiddleware
 from shared.settings import ServiceSettings
@@ -148,6 +149,9 @@ class ServiceParts:
     # The part's own ASGI middleware, outermost first. It runs inside the shared layers: the
     # request id is set, an unexpected error becomes a 500 problem, the body is limited.
     middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = ()
+    # The HTTP client the part sends with (`shared.http`); a transport given to the app
+    # makes it httpx's whatever this says.
+    http_client: ClientKind = "aiohttp"
 
 
 async def _run_periodically(app: FastAPI, job: Job) -> None:
@@ -174,6 +178,7 @@ def create_service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
+        await http.start()
         relay_task = None
         relay: Relay | None = app.state.relay
         if relay is not None and settings.run_relay:
@@ -198,10 +203,7 @@ def create_service_app(
                 relay_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await relay_task
-            if relay is not None:
-                await relay.aclose()
-            for client in app.state.clients.values():
-                await client.aclose()
+            await http.aclose()
             await database.dispose()
 
     app = FastAPI(
@@ -224,8 +226,10 @@ def create_service_app(
         settings.call_timeout_seconds,
         transport,
     )
+    http = http_client(settings.call_timeout_seconds, transport, parts.http_client)
+    app.state.http = http
     app.state.clients = {
-        name: ServiceClient(name, url, timeout=settings.call_timeout_seconds, transport=transport)
+        name: ServiceClient(name, url, http)
         for name, url in settings.service_urls.items()
         if name != parts.name
     }
@@ -238,9 +242,8 @@ def create_service_app(
             parts.event_tables,
             internal_secret=settings.internal_secret,
             service_urls=settings.service_urls,
+            client=http,
             secret_resolver=parts.secret_resolver,
-            transport=transport,
-            timeout=settings.call_timeout_seconds,
         )
         inbox = Inbox(database, parts.event_tables, settings.internal_secret, parts.event_handlers)
         app.include_router(inbox_router(lambda _request: inbox))

@@ -2,49 +2,43 @@
 bounds every call, and a dead or failing dependency becomes a 503 problem quickly.
 """
 
+import json
 from typing import Any
-
-import httpx
+from urllib.parse import quote, urlencode
 
 from shared.errors import NotFound, ServiceUnavailable
+from shared.http import HttpClient, InvalidTarget, Unreachable
 from shared.requests import REQUEST_ID_HEADER, current_request_id
 
 
 class ServiceClient:
-    """A pooled HTTP client for one other part of the suite."""
+    """Lookups in one other part of the suite, through the app's pooled HTTP client."""
 
-    def __init__(
-        self,
-        name: str,
-        base_url: str,
-        *,
-        timeout: float = 5.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    def __init__(self, name: str, base_url: str, client: HttpClient) -> None:
         self.name = name
-        self._client = httpx.AsyncClient(
-            base_url=base_url,
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-        )
+        self._base = base_url.rstrip("/")
+        self._client = client
 
     async def get_json(self, path: str, *, token: str, params: dict[str, Any] | None = None) -> Any:
         """GET a JSON resource; `None` when it is 404 (absent or out of the caller's scope)."""
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = [(b"authorization", f"Bearer {token}".encode())]
         request_id = current_request_id()
         if request_id:
-            headers[REQUEST_ID_HEADER] = request_id
+            headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+        url = self._base + quote(path, safe="/:@!$&'()*+,;=-._~")
+        if params:
+            url += "?" + urlencode(params, doseq=True)
         try:
-            response = await self._client.get(path, params=params, headers=headers)
-        except httpx.HTTPError as exc:
+            answer = await self._client.send("GET", url, headers)
+        except (Unreachable, InvalidTarget) as exc:
             raise ServiceUnavailable(f"The {self.name} service cannot be reached.") from exc
-        if response.status_code == 404:
+        if answer.status == 404:
             return None
-        if response.status_code >= 500:
+        if answer.status >= 500:
             raise ServiceUnavailable(f"The {self.name} service is failing.")
-        if response.status_code >= 400:
+        if answer.status >= 400:
             raise NotFound(f"The {self.name} service refused the lookup.")
-        return response.json()
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        try:
+            return json.loads(answer.body)
+        except ValueError as exc:
+            raise ServiceUnavailable(f"The {self.name} service gave an unexpected answer.") from exc

@@ -6,15 +6,16 @@ so a part's Alembic environment sees only its own tables.
 """
 
 import asyncio
+import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, DateTime, MetaData, event, text
+from sqlalchemy import JSON, DateTime, MetaData, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
@@ -26,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from shared import inline_sqlite
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -87,6 +90,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("async_creator", inline_sqlite.connector(database))
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -113,6 +117,45 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+@functools.cache
+def _upsert_statement(
+    dialect: str, table: Table, columns: tuple[str, ...], key: tuple[str, ...], newer: str | None
+) -> postgresql.Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement: postgresql.Insert = insert(table)  # type: ignore[assignment]
+    if newer is None:
+        return statement.on_conflict_do_nothing(index_elements=list(key))
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: statement.excluded[name] for name in columns if name not in key},
+        where=table.c[newer] < statement.excluded[newer],
+    )
+
+
+async def upsert(
+    session: AsyncSession,
+    target: Table | type[Any],
+    values: Mapping[str, Any],
+    *,
+    key: Sequence[str],
+    newer: str | None = None,
+) -> int:
+    """Insert `values` into `target` (a table, or a mapped class's). When a row with the
+    same `key` is stored, replace its other columns if its `newer` column is smaller than
+    the given one (keep the newest), or, without `newer`, leave it. One statement, so racing
+    writers cannot both win. Answers how many rows it wrote (0: the stored row stands).
+
+    The statement is built once per table and shape: building one costs more than running
+    it.
+    """
+    table = target if isinstance(target, Table) else cast(Table, target.__table__)
+    statement = _upsert_statement(
+        session.get_bind().dialect.name, table, tuple(sorted(values)), tuple(key), newer
+    )
+    result = await session.execute(statement, dict(values))
+    return int(getattr(result, "rowcount", 0))
 
 
 def dialect_insert(session: AsyncSession) -> Callable[..., postgresql.Insert]:

@@ -36,7 +36,7 @@ def negotiate(header: str | None) -> LanguageCode:
     return best[1] if best else DEFAULT_LANGUAGE
 
 
-def preferred_language(
+async def preferred_language(
     response: Response,
     accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
 ) -> LanguageCode:

@@ -35,7 +35,7 @@ class PageParams(BaseModel):
     cursor: str | None = None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=512, description="From `next_cursor`")] = None,
 ) -> PageParams:

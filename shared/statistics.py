@@ -34,9 +34,10 @@ through a group: every group with a published value in it is left unexposed.
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
+from operator import itemgetter
 from typing import Final, Literal
 
 THRESHOLD: Final = 5
@@ -62,15 +63,17 @@ class Table:
     total: Shown
 
 
-Entry = tuple[Dims, Key]  # a cell of a grouping: the grouping's dimensions, its values
-
-
 class Statistics:
     """Every grouping of the same cases, each read from one pattern of suppression.
 
     `cases` maps each combination of values of the offered dimensions to its number of
     cases; settling the pattern takes time (every grouping is counted), so ask one
-    `Statistics` for several tables of the same cases."""
+    `Statistics` for several tables of the same cases.
+
+    Inside, each dimension's values are numbered in their published order, so keys are
+    tuples of small integers (cheap to hash, to compare and to sort), and every published
+    value — a cell of a grouping, or a total — is numbered by its rank in the order the
+    pattern hides them."""
 
     def __init__(self, cases: Mapping[Key, int], *, threshold: int = THRESHOLD) -> None:
         widths = {len(key) for key in cases}
@@ -82,12 +85,10 @@ class Statistics:
             raise ValueError("a case has at least one value on every dimension")
         self.width = widths.pop() if widths else 0
         self.threshold = threshold
-        self.counts = {
-            dims: _count(cases, dims)
-            for size in range(self.width + 1)
-            for dims in combinations(range(self.width), size)
-        }
-        self.hidden = _Pattern(self.counts, threshold).settle()
+        self._values, encoded, several = _encode(cases, self.width)
+        self._counts = _count_every_grouping(encoded, self.width, several)
+        self._pattern = _Pattern(self._counts, threshold)
+        self._pattern.settle()
 
     def table(self, group_by: Sequence[int]) -> Table:
         """The grouping by the dimensions at `group_by` (ascending indices)."""
@@ -95,45 +96,120 @@ class Statistics:
         if list(asked) != sorted(set(asked)) or not set(asked) <= set(range(self.width)):
             raise ValueError("group by dimensions named by index, each once, in ascending order")
         marker = {"primary": small(self.threshold), "complementary": SUPPRESSED}
-        cells: dict[Key, Shown] = {
-            key: marker[self.hidden[(asked, key)]] if (asked, key) in self.hidden else count
-            for key, count in self.counts[asked].items()
-        }
-        total = self.counts[()].get((), 0)
-        how = self.hidden.get(((), ()))
+        pattern = self._pattern
+        names = [self._values[d] for d in asked]
+        cells: dict[Key, Shown] = {}
+        for key, count in self._counts[asked].items():
+            how = pattern.how((asked, key))
+            values = tuple(names[i][code] for i, code in enumerate(key))
+            cells[values] = marker[how] if how else count
+        total = self._counts[()].get((), 0)
+        how = pattern.how(((), ()))
         shown_total: Shown = total if total >= self.threshold else small(self.threshold)
         return Table(cells, marker[how] if how else shown_total)
 
 
-def _count(cases: Mapping[Key, int], dims: Dims) -> dict[Key, int]:
-    """Cases by their values on `dims`, ordered by those values; a case counts once under
-    each of several values."""
-    counted: dict[Key, int] = defaultdict(int)
+Code = int
+CodedKey = tuple[Code, ...]
+
+
+def _encode(
+    cases: Mapping[Key, int], width: int
+) -> tuple[list[list[Hashable]], dict[tuple[Code | tuple[Code, ...], ...], int], frozenset[int]]:
+    """Each dimension's values numbered in their published order (by type first, as a
+    dimension may mix its values with None), the cases with numbers for values (a set of
+    values a tuple of numbers), and which dimensions have sets."""
+    seen: list[set[Hashable]] = [set() for _ in range(width)]
+    several: set[int] = set()
+    for key in cases:
+        for d, value in enumerate(key):
+            if isinstance(value, frozenset):
+                several.add(d)
+                seen[d].update(value)
+            else:
+                seen[d].add(value)
+    values = [sorted(found, key=_in_order) for found in seen]
+    number = [{value: code for code, value in enumerate(ordered)} for ordered in values]
+    encoded: dict[tuple[Code | tuple[Code, ...], ...], int] = defaultdict(int)
     for key, count in cases.items():
-        for values in product(*(_each(key[d]) for d in dims)):
-            counted[values] += count
-    return {key: counted[key] for key in sorted(counted, key=_in_order)}
+        coded = tuple(
+            tuple(sorted(number[d][v] for v in value))
+            if isinstance(value, frozenset)
+            else number[d][value]
+            for d, value in enumerate(key)
+        )
+        encoded[coded] += count
+    return values, encoded, frozenset(several)
 
 
-def _each(value: Hashable) -> Iterable[Hashable]:
-    return value if isinstance(value, frozenset) else (value,)
+def _count_every_grouping(
+    cases: Mapping[tuple[Code | tuple[Code, ...], ...], int], width: int, several: frozenset[int]
+) -> dict[Dims, dict[CodedKey, int]]:
+    """The cases counted by every grouping of the dimensions, each grouping's cells in
+    order of their values. A case counts once under each of several values of a dimension
+    grouped by, and once when that dimension is not grouped by: so the groupings that keep
+    the same of those dimensions are counted from one table of the cases spread over them,
+    each from a finer one by adding up over one dimension."""
+    counts: dict[Dims, dict[CodedKey, int]] = {}
+    single = [d for d in range(width) if d not in several]
+    for size in range(len(several) + 1):
+        for spread in combinations(sorted(several), size):
+            finest = tuple(sorted((*spread, *single)))
+            table: dict[CodedKey, int] = defaultdict(int)
+            for key, count in cases.items():
+                for values in product(*_choices(key, finest, spread)):
+                    table[values] += count
+            counts[finest] = table
+            for coarser_size in range(len(finest) - 1, len(spread) - 1, -1):
+                for dims in combinations(finest, coarser_size):
+                    if not set(spread) <= set(dims):
+                        continue
+                    added = next(d for d in single if d not in dims)
+                    finer = tuple(sorted((*dims, added)))
+                    counts[dims] = _add_up(counts[finer], finer.index(added))
+    # Coarsest first: the order the groups are first looked at, which the pattern follows.
+    return {
+        dims: dict(sorted(counts[dims].items()))
+        for size in range(width + 1)
+        for dims in combinations(range(width), size)
+    }
 
 
-def _in_order(key: Key) -> tuple[tuple[str, Hashable], ...]:
+def _choices(
+    key: tuple[Code | tuple[Code, ...], ...], dims: Dims, spread: tuple[int, ...]
+) -> list[tuple[Code, ...]]:
+    return [key[d] if d in spread else (key[d],) for d in dims]  # type: ignore[misc]
+
+
+def _add_up(cells: Mapping[CodedKey, int], position: int) -> dict[CodedKey, int]:
+    """`cells` added up over the dimension at `position` of their keys."""
+    added: dict[CodedKey, int] = defaultdict(int)
+    for key, count in cells.items():
+        added[key[:position] + key[position + 1 :]] += count
+    return added
+
+
+def _in_order(value: Hashable) -> tuple[str, Hashable]:
     # By type first: a dimension may mix its values with None (unknown).
-    return tuple((type(value).__name__, value) for value in key)
+    return (type(value).__name__, value)
+
+
+# A cell of a grouping: the grouping's dimensions, its values (numbered).
+Entry = tuple[Dims, CodedKey]
+_PRIMARY, _COMPLEMENTARY = 1, 2
+_HOW: dict[int, Hidden] = {_PRIMARY: "primary", _COMPLEMENTARY: "complementary"}
 
 
 class _Group:
     """The cells of one grouping under one cell of a coarser grouping (their total), and
     what a reader can tell of them so far: the sum of the published cells, and how many
-    are hidden "<5" and "suppressed"."""
+    are hidden "<5" and "suppressed". Cells and total are ranks (`_Pattern`)."""
 
     __slots__ = ("cells", "large", "next_spare", "published", "small", "total")
 
-    def __init__(self, total: Entry, cells: list[Entry], published: int) -> None:
+    def __init__(self, total: int, cells: list[int], published: int) -> None:
         self.total = total
-        self.cells = cells  # smallest first (`_Pattern.rank`)
+        self.cells = cells  # smallest first
         self.published = published
         self.small = 0
         self.large = 0
@@ -141,51 +217,67 @@ class _Group:
 
 
 class _Pattern:
-    """One pattern of suppression for every grouping of the same cases."""
+    """One pattern of suppression for every grouping of the same cases.
 
-    def __init__(self, counts: Mapping[Dims, dict[Key, int]], threshold: int) -> None:
+    Every published value is known by its rank: smallest first, and of equal values the
+    finer grouping's first (a lone cell before its total), then by grouping and values —
+    the order in which the smallest of a group is the first to hide."""
+
+    def __init__(self, counts: Mapping[Dims, dict[CodedKey, int]], threshold: int) -> None:
         self.threshold = threshold
-        self.value = {(dims, key): n for dims, cells in counts.items() for key, n in cells.items()}
-        self.hidden: dict[Entry, Hidden] = {}
-        # Smallest first; of equal values the finer grouping's (a lone cell before its total).
-        order = sorted(self.value, key=lambda e: (self.value[e], -len(e[0]), e[0], _in_order(e[1])))
-        self.rank = {entry: index for index, entry in enumerate(order)}
+        entries = [(dims, key) for dims, cells in counts.items() for key in cells]
+        values = [counts[dims][key] for dims, key in entries]
+        order = sorted(
+            range(len(entries)),
+            key=lambda i: (values[i], -len(entries[i][0]), entries[i][0], entries[i][1]),
+        )
+        self.entries = [entries[i] for i in order]
+        self.value = [values[i] for i in order]
+        self.rank = {entry: rank for rank, entry in enumerate(self.entries)}
+        self.hidden = bytearray(len(self.entries))
+        self.cell_of: list[list[_Group]] = [[] for _ in self.entries]
+        self.total_of: list[list[_Group]] = [[] for _ in self.entries]
         self.groups = list(self._groups(counts))
-        self.cell_of: dict[Entry, list[_Group]] = defaultdict(list)
-        self.total_of: dict[Entry, list[_Group]] = defaultdict(list)
         for group in self.groups:
             self.total_of[group.total].append(group)
             for cell in group.cells:
                 self.cell_of[cell].append(group)
 
-    def _groups(self, counts: Mapping[Dims, dict[Key, int]]) -> Iterator[_Group]:
+    def how(self, entry: Entry) -> Hidden | None:
+        """How `entry` is hidden, if it is (a grouping of no cases has no total)."""
+        rank = self.rank.get(entry)
+        code = self.hidden[rank] if rank is not None else 0
+        return _HOW[code] if code else None
+
+    def _groups(self, counts: Mapping[Dims, dict[CodedKey, int]]) -> Iterator[_Group]:
         """Each grouping's cells under each cell of every coarser grouping, where that cell
         is their sum: under a case of several values the cells add up to more than the
         total, which leaves a reader nothing to subtract from. A group whose total is under
         the threshold is left out: all of it is "<5" from the start."""
+        rank, value, threshold = self.rank, self.value, self.threshold
         for dims, cells in counts.items():
-            by_rank = sorted(cells, key=lambda key: self.rank[(dims, key)])
+            ranked = sorted(rank[(dims, key)] for key in cells)
+            keys = [self.entries[r][1] for r in ranked]
             for size in range(len(dims)):
                 for kept in combinations(range(len(dims)), size):
                     coarser = tuple(dims[i] for i in kept)
-                    totals = counts[coarser]
-                    under: dict[Key, list[Key]] = defaultdict(list)
-                    for key in by_rank:
-                        under[tuple([key[i] for i in kept])].append(key)
+                    under: dict[CodedKey, list[int]] = defaultdict(list)
+                    for total_key, cell in zip(_projected(keys, kept), ranked, strict=True):
+                        under[total_key].append(cell)
                     for total_key, members in under.items():
-                        total = totals[total_key]
-                        if total < self.threshold:
+                        total = rank[(coarser, total_key)]
+                        if value[total] < threshold:
                             continue
-                        held = sum(cells[k] for k in members)
-                        if held == total:
-                            yield _Group((coarser, total_key), [(dims, k) for k in members], held)
+                        held = sum(map(value.__getitem__, members))
+                        if held == value[total]:
+                            yield _Group(total, members, held)
 
-    def settle(self) -> dict[Entry, Hidden]:
+    def settle(self) -> None:
         """Hide the small counts, then the smallest published value of each exposed group
-        until none is left exposed; answers what is hidden, and how."""
-        for entry, count in self.value.items():
+        until none is left exposed."""
+        for entry, count in enumerate(self.value):
             if count < self.threshold:
-                self._hide(entry, "primary")
+                self._hide(entry, _PRIMARY)
         pending = list(reversed(self.groups))
         while pending:
             group = pending.pop()
@@ -193,31 +285,33 @@ class _Pattern:
                 continue
             spare = self._smallest_published(group)
             if spare is not None:
-                self._hide(spare, "complementary")
+                self._hide(spare, _COMPLEMENTARY)
                 pending.extend(self.cell_of[spare])
                 pending.extend(self.total_of[spare])
-        return self.hidden
 
-    def _hide(self, entry: Entry, how: Hidden) -> None:
+    def _hide(self, entry: int, how: int) -> None:
         self.hidden[entry] = how
+        count = self.value[entry]
         for group in self.cell_of[entry]:
-            group.published -= self.value[entry]
-            if how == "primary":
+            group.published -= count
+            if how == _PRIMARY:
                 group.small += 1
             else:
                 group.large += 1
 
-    def _smallest_published(self, group: _Group) -> Entry | None:
-        while group.next_spare < len(group.cells) and group.cells[group.next_spare] in self.hidden:
+    def _smallest_published(self, group: _Group) -> int | None:
+        hidden, cells = self.hidden, group.cells
+        while group.next_spare < len(cells) and hidden[cells[group.next_spare]]:
             group.next_spare += 1
-        cell = group.cells[group.next_spare] if group.next_spare < len(group.cells) else None
-        total = group.total if group.total not in self.hidden else None
-        found = [entry for entry in (cell, total) if entry is not None]
-        return min(found, key=self.rank.__getitem__) if found else None
+        cell = cells[group.next_spare] if group.next_spare < len(cells) else None
+        total = group.total if not hidden[group.total] else None
+        if cell is None:
+            return total
+        return cell if total is None else min(cell, total)
 
-    def _bounds(self, how: Hidden) -> tuple[float, float]:
+    def _bounds(self, how: int) -> tuple[float, float]:
         """What a reader knows of a hidden count from its marker."""
-        return (1, self.threshold - 1) if how == "primary" else (self.threshold, math.inf)
+        return (1, self.threshold - 1) if how == _PRIMARY else (self.threshold, math.inf)
 
     def _exposed(self, group: _Group) -> bool:
         """Whether total = sum of cells leaves some hidden value one possibility, to a
@@ -226,8 +320,8 @@ class _Pattern:
         hidden_cells = group.small + group.large
         least = group.small + group.large * t
         most = math.inf if group.large else group.small * (t - 1)
-        total_how = self.hidden.get(group.total)
-        if total_how is None:
+        total_how = self.hidden[group.total]
+        if not total_how:
             # The hidden cells hold what the total leaves: one alone, or all at an end.
             left = self.value[group.total] - group.published
             return hidden_cells > 0 and (hidden_cells == 1 or left in (least, most))
@@ -238,16 +332,13 @@ class _Pattern:
         if max(low, published + least) >= min(high, published + most):
             return True
         # A hidden cell holds the total less the published cells and the other hidden ones.
-        kinds: tuple[tuple[Hidden, int], ...] = (
-            ("primary", group.small),
-            ("complementary", group.large),
-        )
+        kinds = ((_PRIMARY, group.small), (_COMPLEMENTARY, group.large))
         for how, present in kinds:
             if not present:
                 continue
             cell_low, cell_high = self._bounds(how)
-            other_large = group.large - (how == "complementary")
-            other_small = group.small - (how == "primary")
+            other_large = group.large - (how == _COMPLEMENTARY)
+            other_small = group.small - (how == _PRIMARY)
             others_most = math.inf if other_large else other_small * (t - 1)
             others_least = least - cell_low
             if max(cell_low, low - published - others_most) >= min(
@@ -255,3 +346,13 @@ class _Pattern:
             ):
                 return True
         return False
+
+
+def _projected(keys: list[CodedKey], kept: tuple[int, ...]) -> list[CodedKey]:
+    """Each key's values on the dimensions at `kept` (positions in the key)."""
+    if not kept:
+        return [()] * len(keys)
+    if len(kept) == 1:
+        only = kept[0]
+        return [(key[only],) for key in keys]
+    return list(map(itemgetter(*kept), keys))

@@ -32,7 +32,7 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
 Session = Annotated[AsyncSession, Depends(db_session)]
 
 
-def outbox(request: Request) -> Outbox:
+async def outbox(request: Request) -> Outbox:
     box: Outbox = request.app.state.outbox
     return box
 

@@ -5,8 +5,9 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.audit.chain import event_hash
@@ -14,6 +15,21 @@ from gateway.audit.models import HEAD_ROW_ID, AuditChainHead, AuditEvent
 from shared.pagination import PageParams, paginate
 
 _VERIFY_BATCH = 1000
+_HEAD = cast(Table, AuditChainHead.__table__)
+_EVENTS = cast(Table, AuditEvent.__table__)
+# `last_hash` is not set by this statement: it answers the previous hash.
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == bindparam("head"))
+    .values(sequence=_HEAD.c.sequence + bindparam("count"))
+    .returning(_HEAD.c.sequence, _HEAD.c.last_hash)
+)
+_SET_HASH = update(_HEAD).where(_HEAD.c.id == bindparam("head")).values(last_hash=bindparam("hash"))
+_INSERT = insert(_EVENTS)
+
+
+def _row(event: AuditEvent) -> dict[str, object]:
+    return {column.key: getattr(event, column.key) for column in _EVENTS.columns}
 
 
 @dataclass(frozen=True)
@@ -30,33 +46,26 @@ class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def append(self, event: AuditEvent) -> AuditEvent:
-        """Chain `event` after the last one and store it (its sequence, links and hash set
-        here), in the session's transaction, which the caller commits at once.
+    async def append(self, events: Sequence[AuditEvent]) -> None:
+        """Chain `events`, in order, after the last one and store them (their sequence,
+        links and hashes set here), in the session's transaction, which the caller commits
+        at once.
 
         The first statement moves the head row: on PostgreSQL that locks the row until the
-        commit, so another replica's append waits and then chains after this one; on
-        SQLite it takes the database's write lock, with the same effect.
+        commit, so another replica's append waits and then chains after these; on SQLite
+        it takes the database's write lock, with the same effect. The statements are built
+        once: on this path, building one costs more than running it.
         """
         moved = (
-            await self.session.execute(
-                update(AuditChainHead)
-                .where(AuditChainHead.id == HEAD_ROW_ID)
-                .values(sequence=AuditChainHead.sequence + 1)
-                # `last_hash` is not set by this statement: it answers the previous hash.
-                .returning(AuditChainHead.sequence, AuditChainHead.last_hash)
-            )
+            await self.session.execute(_MOVE_HEAD, {"head": HEAD_ROW_ID, "count": len(events)})
         ).one()
-        event.sequence, event.prev_hash = moved.sequence, moved.last_hash
-        event.hash = event_hash(event.content())
-        self.session.add(event)
-        await self.session.execute(
-            update(AuditChainHead)
-            .where(AuditChainHead.id == HEAD_ROW_ID)
-            .values(last_hash=event.hash)
-        )
-        await self.session.flush()
-        return event
+        previous = moved.last_hash
+        for offset, event in enumerate(events):
+            event.sequence = moved.sequence - len(events) + 1 + offset
+            event.prev_hash = previous
+            event.hash = previous = event_hash(event.content())
+        await self.session.execute(_INSERT, [_row(event) for event in events])
+        await self.session.execute(_SET_HASH, {"head": HEAD_ROW_ID, "hash": previous})
 
     async def page(
         self, filters: AuditFilters, page: PageParams

@@ -20,7 +20,7 @@ from shared.pagination import PageQuery
 from shared.web import Session
 
 
-def audit_service(session: Session) -> AuditService:
+async def audit_service(session: Session) -> AuditService:
     return AuditService(session)
 
 

@@ -17,16 +17,36 @@ from shared.pagination import PageParams
 class AuditLog:
     """The writer, one per app. Appends take turns in this process (an asyncio lock, so
     they do not queue up inside the database); across processes the head row's lock
-    orders them."""
+    orders them. Whoever has the turn appends every event waiting for it, in one
+    transaction: under load, many requests' events share one commit."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._turn = asyncio.Lock()
+        self._waiting: list[tuple[AuditEvent, asyncio.Future[None]]] = []
 
     async def record(self, event: AuditEvent) -> AuditEvent:
         """Append `event`, committed when this returns; raises if it could not be."""
-        async with self._turn, self.database.sessions() as session, session.begin():
-            return await AuditRepository(session).append(event)
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((event, written))
+        async with self._turn:
+            if not written.done():
+                batch, self._waiting = self._waiting, []
+                try:
+                    async with self.database.sessions() as session, session.begin():
+                        await AuditRepository(session).append([e for e, _ in batch])
+                except Exception as exc:
+                    for _, other in batch:
+                        other.set_exception(exc)
+                except BaseException:
+                    # Cancelled: the others' events are appended by the next turn.
+                    self._waiting[:0] = [(e, f) for e, f in batch if f is not written]
+                    raise
+                else:
+                    for _, other in batch:
+                        other.set_result(None)
+        await written
+        return event
 
 
 class AuditService:

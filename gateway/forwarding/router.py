@@ -8,12 +8,13 @@ dependencies and validates nothing the service will validate again.
 import asyncio
 
 from fastapi import APIRouter, Request, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.forwarding.forwarder import PartUnavailable
 from gateway.forwarding.routes import API_PREFIX
 from gateway.gatekeeper import authenticate
-from gateway.state import gateway_state
-from shared.errors import NotFound, ServiceUnavailable
+from gateway.state import GatewayState, gateway_state
+from shared.errors import NotFound, Problem, ServiceUnavailable, render_problem
 from shared.requests import current_request_id
 
 # What a service needs of the caller's request; everything else stays at the gateway.
@@ -46,6 +47,7 @@ RETURNED_RESPONSE_HEADERS = frozenset(
     }
 )
 _READINESS_TIMEOUT = 2.0
+GATEWAY_PART = "gateway"
 
 
 async def forward(request: Request) -> Response:
@@ -78,6 +80,30 @@ async def forward(request: Request) -> Response:
         if name.lower() in RETURNED_RESPONSE_HEADERS
     )
     return response
+
+
+class ForwardedDirectly:
+    """The innermost ASGI layer of the gateway: a request for a path some service serves
+    (and the gateway does not serve itself) goes straight to `forward`, without the
+    framework's routing, which tries every route of the gateway first. Everything outside
+    it — the request id, errors, body limit, audit trail, idempotency — applies as to any
+    route; everything else goes on to the router."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            state: GatewayState = scope["app"].state.gateway
+            path = scope["path"]
+            if state.dispatch.part_for(path) not in (None, GATEWAY_PART):
+                try:
+                    response = await forward(Request(scope, receive))
+                except Problem as problem:
+                    response = render_problem(problem, path)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 async def readiness(request: Request) -> None:

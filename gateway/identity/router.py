@@ -35,7 +35,7 @@ from shared.pagination import PageQuery
 from shared.web import Session
 
 
-def account_service(session: Session, request: Request) -> AccountService:
+async def account_service(session: Session, request: Request) -> AccountService:
     return AccountService(session, gateway_state(request).accounts)
 
 

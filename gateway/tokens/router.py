@@ -12,14 +12,14 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from gateway.audit.middleware import note_refused_sign_in
 from gateway.forwarding.routes import API_PREFIX
-from gateway.state import GatewayState, gateway_state
+from gateway.state import State
 from gateway.tokens.schemas import OAuthErrorBody, OAuthErrorCode, TokenRequest, TokenResponse
 from gateway.tokens.service import OAuthError, TokenService
 from shared.db import utcnow
@@ -99,7 +99,7 @@ async def create_token(
     form: Annotated[TokenRequest, Form()],
     request: Request,
     session: Session,
-    state: Annotated[GatewayState, Depends(gateway_state)],
+    state: State,
 ) -> Response:
     """Get an access token: for a user (`password`), an API client (`client_credentials`)
     or by a refresh token (`refresh_token`), which is rotated on each use."""
@@ -129,7 +129,7 @@ jwks_router = APIRouter(include_in_schema=False)
 
 
 @jwks_router.get("/.well-known/jwks.json")
-async def jwks(state: Annotated[GatewayState, Depends(gateway_state)]) -> JSONResponse:
+async def jwks(state: State) -> JSONResponse:
     """The public keys that verify the gateway's tokens."""
     if state.signing_key is None:
         raise NotFound("The gateway issues no tokens; the OpenID Connect provider does.")

@@ -16,6 +16,13 @@ from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.pagination import PageParams, paginate
 
+_LATEST_PUBLISHED = (
+    select(CatalogueVersion.version)
+    .where(CatalogueVersion.status == PUBLISHED)
+    .order_by(CatalogueVersion.version.desc())
+    .limit(1)
+)
+
 
 class CatalogueRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -52,14 +59,13 @@ class CatalogueRepository:
         """A version whatever its status, with its indicators (to pin it to a screening)."""
         return await self._one(CatalogueVersion.version == version, indicators=True)
 
+    async def latest_published_version(self) -> int | None:
+        """Asked by every screening that names no version: built once."""
+        version: int | None = await self.session.scalar(_LATEST_PUBLISHED)
+        return version
+
     async def latest_published(self) -> CatalogueVersion | None:
-        statement = (
-            select(CatalogueVersion.version)
-            .where(CatalogueVersion.status == PUBLISHED)
-            .order_by(CatalogueVersion.version.desc())
-            .limit(1)
-        )
-        version = await self.session.scalar(statement)
+        version = await self.latest_published_version()
         return None if version is None else await self.by_version(version)
 
     async def draft(self) -> CatalogueVersion | None:

@@ -9,6 +9,7 @@ the old version syncs its screenings without losing them); drafts are never scre
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 from sqlalchemy.exc import IntegrityError
@@ -59,9 +60,28 @@ class PinnedCatalogue:
     version: int
     indicators: tuple[Indicator, ...]
 
-    @property
+    @cached_property
     def codes(self) -> frozenset[str]:
         return frozenset(indicator.code for indicator in self.indicators)
+
+
+class PinnedCatalogues:
+    """The published and retired versions read so far, one app's memory of them.
+
+    Their indicators never change once published (a change is a new version), so each is
+    read from the database once per process; drafts are never kept. Which version is the
+    latest published is asked of the database every time: another replica may have
+    published one.
+    """
+
+    def __init__(self) -> None:
+        self._by_version: dict[int, PinnedCatalogue] = {}
+
+    def get(self, version: int) -> PinnedCatalogue | None:
+        return self._by_version.get(version)
+
+    def keep(self, pinned: PinnedCatalogue) -> None:
+        self._by_version[pinned.version] = pinned
 
 
 def engine_indicators(rows: Sequence[CatalogueIndicator]) -> tuple[Indicator, ...]:
@@ -76,9 +96,10 @@ def engine_indicators(rows: Sequence[CatalogueIndicator]) -> tuple[Indicator, ..
 
 
 class CatalogueService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, pinned: PinnedCatalogues) -> None:
         self.session = session
         self.repository = CatalogueRepository(session)
+        self._pinned = pinned
 
     async def page(
         self, principal: Principal, params: PageParams
@@ -95,14 +116,17 @@ class CatalogueService:
         """The version a screening asked for (default: the latest published); a draft or
         an unknown version is a 422 on `catalogue_version`."""
         if version is None:
-            found = await self.repository.latest_published()
-            if found is None:
+            version = await self.repository.latest_published_version()
+            if version is None:
                 raise Conflict("No indicator catalogue is published yet.")
-        else:
+        pinned = self._pinned.get(version)
+        if pinned is None:
             found = await self.repository.by_version(version)
             if found is None or found.status == DRAFT:
                 raise CatalogueNotPublished(version)
-        return PinnedCatalogue(found.version, engine_indicators(found.indicators))
+            pinned = PinnedCatalogue(found.version, engine_indicators(found.indicators))
+            self._pinned.keep(pinned)
+        return pinned
 
     async def create_draft(self, principal: Principal) -> CatalogueVersion:
         if await self.repository.draft() is not None:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from identification_svc.dependencies import CaseStatistics, StatisticsReader
 from identification_svc.statistics.schemas import DIMENSIONS, CaseStatisticsOut, Dimension
-from identification_svc.statistics.service import Period
+from identification_svc.statistics.settled import Period
 from shared.errors import ValidationProblem, error_responses
 
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
@@ -31,7 +31,7 @@ def _dimensions(group_by: str | None) -> list[Dimension]:
 @router.get(
     "/cases",
     response_model=CaseStatisticsOut,
-    responses=error_responses(401, 403, 422),
+    responses=error_responses(401, 403, 422, 503),
 )
 async def get_case_statistics(
     principal: StatisticsReader,

@@ -1,6 +1,6 @@
 """Response bodies of `/api/v1/statistics/cases`."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,6 +66,7 @@ class CaseStatisticsOut(BaseModel):
                         {"year": 2026, "gender": "other", "count": "<5"},
                     ],
                     "total": 52,
+                    "as_of": "2026-12-01T10:00:00Z",
                 }
             ]
         },
@@ -80,4 +81,8 @@ class CaseStatisticsOut(BaseModel):
     cells: list[CaseStatisticsCell]
     total: Count = Field(
         description='The number of cases, each once; "<5" or "suppressed" as for a cell.'
+    )
+    as_of: datetime = Field(
+        description="When the cases were counted: a large caseload is counted again in the "
+        "background as it changes, and answered from the last count meanwhile."
     )

@@ -7,14 +7,13 @@ dimensions (`shared.statistics`), whatever the caller grouped by, so no two answ
 the same period give a suppressed count away between them. A case counts once under each
 form it is suspected of (`unspecified` when none is recorded), so the counts by form may
 add up to more than the total; a case with no county counts under `unknown`.
+
+The pattern of a period is settled once per version of the caseload and kept
+(`statistics.settled`), so an answer may be of the caseload a few minutes ago: `as_of`
+says when.
 """
 
-import asyncio
-from collections import Counter
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Final
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,37 +24,19 @@ from identification_svc.statistics.schemas import (
     CaseStatisticsOut,
     Dimension,
 )
-from shared.statistics import THRESHOLD, Statistics
-
-UNSPECIFIED_FORM: Final = "unspecified"
-UNKNOWN_COUNTY: Final = "unknown"
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days opened, both included; None leaves that end open."""
-
-    first: date | None = None
-    last: date | None = None
+from identification_svc.statistics.settled import Period, SettledStatistics
+from shared.statistics import THRESHOLD
 
 
 class StatisticsService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, settled: SettledStatistics) -> None:
         self.repository = StatisticsRepository(session)
+        self.settled = settled
 
     async def cases(self, group_by: Sequence[Dimension], period: Period) -> CaseStatisticsOut:
-        rows = await self.repository.case_facts(
-            _start_of(period.first),
-            _start_of(period.last + timedelta(days=1)) if period.last else None,
-        )
-        counted = Counter(
-            _combination(opened_at, forms, gender, is_child, county, status)
-            for opened_at, forms, gender, is_child, county, status in rows
-        )
-        # Settling the suppression counts every grouping: off the event loop.
-        statistics = await asyncio.to_thread(Statistics, counted)
+        settled = await self.settled.of(period, await self.repository.version())
         asked = sorted({DIMENSIONS.index(dimension) for dimension in group_by})
-        table = statistics.table(asked)
+        table = settled.statistics.table(asked)
         names = [DIMENSIONS[index] for index in asked]
         return CaseStatisticsOut(
             group_by=names,
@@ -67,27 +48,5 @@ class StatisticsService:
                 for key, shown in table.cells.items()
             ],
             total=table.total,
+            as_of=settled.as_of,
         )
-
-
-def _start_of(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _combination(
-    opened_at: datetime,
-    forms: list[str],
-    gender: str,
-    is_child: bool,
-    county: str | None,
-    status: str,
-) -> tuple[Hashable, ...]:
-    """A case's values on `DIMENSIONS`: its forms as a set (it counts under each)."""
-    return (
-        opened_at.year,
-        frozenset(forms or [UNSPECIFIED_FORM]),
-        gender,
-        is_child,
-        county or UNKNOWN_COUNTY,
-        status,
-    )

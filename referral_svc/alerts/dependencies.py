@@ -12,7 +12,7 @@ from referral_svc.alerts.service import AlertService
 from shared.web import AppOutbox, Session
 
 
-def alert_service(session: Session, outbox: AppOutbox) -> AlertService:
+async def alert_service(session: Session, outbox: AppOutbox) -> AlertService:
     return AlertService(session, outbox)
 
 

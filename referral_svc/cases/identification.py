@@ -67,7 +67,7 @@ class Identification:
         return next(current, None)
 
 
-def identification(request: Request) -> Identification:
+async def identification(request: Request) -> Identification:
     return Identification(request)
 
 

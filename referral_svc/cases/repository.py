@@ -11,7 +11,7 @@ from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.states import ReferralStatus
 from shared.auth.principal import Principal
-from shared.db import dialect_insert
+from shared.db import upsert
 
 INITIAL_INSTRUMENT = "initial"
 PRE_RETURN_INSTRUMENT = "pre_return"
@@ -78,18 +78,13 @@ class CaseRepository:
     async def keep_newest_facts(self, values: dict[str, Any]) -> None:
         """Store a case's facts unless a newer version is already kept (one statement, so
         two deliveries racing cannot both win)."""
-        await self._upsert(CaseFacts, values, ["case_id"], CaseFacts.version)
+        await upsert(self.session, CaseFacts, values, key=("case_id",), newer="version")
 
     async def keep_newest_risk(self, values: dict[str, Any]) -> None:
-        await self._upsert(CaseRisk, values, ["case_id", "instrument"], CaseRisk.assessed_at)
-
-    async def _upsert(
-        self, model: type[Any], values: dict[str, Any], key: list[str], newer: Any
-    ) -> None:
-        statement = dialect_insert(self.session)(model).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=key,
-            set_={name: statement.excluded[name] for name in values if name not in key},
-            where=newer < statement.excluded[newer.key],
+        await upsert(
+            self.session,
+            CaseRisk,
+            values,
+            key=("case_id", "instrument"),
+            newer="assessed_at",
         )
-        await self.session.execute(statement)

@@ -57,7 +57,7 @@ class Risk:
             raise ServiceUnavailable("The risk service answered an unreadable assessment.") from exc
 
 
-def risk(request: Request) -> Risk:
+async def risk(request: Request) -> Risk:
     return Risk(request)
 
 

@@ -21,8 +21,8 @@ class CaseService:
     def __init__(self, session: AsyncSession) -> None:
         self.cases = CaseRepository(session)
 
-    async def learn(self, event: CaseEvent) -> CaseFacts:
-        """Keep the event's facts if they are the newest; answer the newest kept."""
+    async def learn(self, event: CaseEvent) -> None:
+        """Keep the event's facts if they are the newest."""
         await self.cases.keep_newest_facts(
             {
                 "case_id": event.case_id,
@@ -37,7 +37,10 @@ class CaseService:
                 "updated_at": utcnow(),
             }
         )
-        facts = await self.cases.get(event.case_id)
+
+    async def newest(self, case_id: uuid.UUID) -> CaseFacts:
+        """The newest facts kept of a case heard of."""
+        facts = await self.cases.get(case_id)
         assert facts is not None
         return facts
 

@@ -4,18 +4,20 @@ authorised for what the route does with it."""
 import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from referral_svc.access import CapacitySetter, ProvidersManager, ProvidersReader
 from referral_svc.providers.models import Provider
 from referral_svc.providers.service import DirectoryService
+from referral_svc.providers.snapshot import DirectorySnapshot
 from shared.auth.policy import Permission, Role
 from shared.errors import Forbidden
 from shared.web import Session
 
 
-def directory_service(session: Session) -> DirectoryService:
-    return DirectoryService(session)
+async def directory_service(session: Session, request: Request) -> DirectoryService:
+    snapshot: DirectorySnapshot = request.app.state.directory_snapshot
+    return DirectoryService(session, snapshot)
 
 
 Directory = Annotated[DirectoryService, Depends(directory_service)]

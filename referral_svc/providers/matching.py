@@ -12,11 +12,12 @@ cannot fail for this case switched off), the rules run in one function call per 
 and they append to one reused list; only an excluded provider's reasons become a tuple.
 """
 
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from referral_svc.providers.regions import REGION_COUNTIES, REGION_OF_COUNTY
 from referral_svc.referrals.states import RESPONSE_TIME, Urgency
@@ -114,6 +115,13 @@ class ExclusionEntry(TypedDict):
 class MatchResultDict(TypedDict):
     matches: list[MatchEntry]
     excluded: list[ExclusionEntry]
+    excluded_total: int
+    excluded_by_reason: dict[str, int]
+
+
+# Which excluded providers an answer lists: those that cover the person's county (or the
+# whole country) but fail another rule — the ones a practitioner can act on — or all.
+Listed = Literal["nearby", "all"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +129,13 @@ class MatchResult:
     matches: tuple[Match, ...]  # best first
     excluded: Mapping[str, tuple[str, ...]]  # provider id -> every rule it fails, input order
 
-    def to_dict(self) -> MatchResultDict:
+    def by_reason(self) -> dict[str, int]:
+        """How many excluded providers fail each rule (one failing several counts under
+        each), most first, ties by reason."""
+        counted = Counter(reason for reasons in self.excluded.values() for reason in reasons)
+        return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+
+    def to_dict(self, listed: Listed = "all") -> MatchResultDict:
         return {
             "matches": [
                 {
@@ -135,7 +149,10 @@ class MatchResult:
             "excluded": [
                 {"provider_id": provider_id, "reasons": list(reasons)}
                 for provider_id, reasons in self.excluded.items()
+                if listed == "all" or COUNTY_NOT_COVERED not in reasons
             ],
+            "excluded_total": len(self.excluded),
+            "excluded_by_reason": self.by_reason(),
         }
 
 

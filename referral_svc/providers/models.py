@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from referral_svc.db import Base
@@ -113,3 +113,16 @@ class Capacity(Base):
     service: Mapped[str] = mapped_column(String(40), primary_key=True)
     total: Mapped[int]
     free: Mapped[int]
+    # Set by every change of the places alone (an entry's own change bumps the directory's
+    # version instead): the changes a process's copy of the directory reads.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class DirectoryState(Base):
+    """One row: the directory's version, bumped in the transaction of every change of an
+    entry (made, changed), so each process knows when its copy is out of date."""
+
+    __tablename__ = "directory_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

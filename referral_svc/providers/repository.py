@@ -5,10 +5,11 @@ import functools
 import json
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, select, update
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,12 +18,14 @@ from referral_svc.providers.models import (
     NATIONAL,
     Capacity,
     CoveredArea,
+    DirectoryState,
     OfferedService,
     Provider,
     split_coverage,
 )
 from referral_svc.providers.schemas import ProviderFilters
 from shared.auth.principal import Principal
+from shared.db import UTCDateTime, utcnow
 from shared.pagination import PageParams, paginate
 
 # Separators of the aggregated strings; no service, area or count contains them.
@@ -66,6 +69,17 @@ def _free_places(joined: str | None) -> Mapping[str, int]:
 _SERVICES = _joined(OfferedService.service, OfferedService.provider_id)
 _AREAS = _joined(CoveredArea.area, CoveredArea.provider_id)
 _FREE_PLACES = _joined(Capacity.service + _PAIR + cast(Capacity.free, String), Capacity.provider_id)
+
+_VERSION = select(DirectoryState.version).where(DirectoryState.id == 1)
+_BUMP_VERSION = (
+    update(DirectoryState)
+    .where(DirectoryState.id == 1)
+    .values(version=DirectoryState.version + 1)
+    .execution_options(synchronize_session=False)
+)
+_PLACES_CHANGED = select(
+    Capacity.provider_id, Capacity.service, Capacity.free, Capacity.changed_at
+).where(Capacity.changed_at >= bindparam("since", type_=UTCDateTime()))
 
 _WHOLE_ENTRY = (
     selectinload(Provider.services),
@@ -176,6 +190,21 @@ class ProviderRepository:
             )
         return facts
 
+    async def directory_version(self) -> int:
+        return int(await self.session.scalar(_VERSION) or 0)
+
+    async def directory_changed(self) -> None:
+        """Bump the directory's version, in the transaction of the change."""
+        await self.session.execute(_BUMP_VERSION)
+
+    async def places_changed_since(
+        self, since: datetime
+    ) -> Sequence[tuple[str, str, int, datetime]]:
+        """(provider id, service, free places, when) of the places changed at or after
+        `since`."""
+        rows = await self.session.execute(_PLACES_CHANGED, {"since": since})
+        return [(str(p), service, free, when) for p, service, free, when in rows if when]
+
     async def set_free(self, provider_id: uuid.UUID, service: str, free: int) -> bool:
         """Set the free places unless they would exceed the total; whether it was set."""
         result = await self.session.execute(
@@ -185,7 +214,7 @@ class ProviderRepository:
                 Capacity.service == service,
                 Capacity.total >= free,
             )
-            .values(free=free)
+            .values(free=free, changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         return _changed_one(result)
@@ -199,7 +228,7 @@ class ProviderRepository:
                 Capacity.service == service,
                 Capacity.free > 0,
             )
-            .values(free=Capacity.free - 1)
+            .values(free=Capacity.free - 1, changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         return _changed_one(result)
@@ -213,7 +242,7 @@ class ProviderRepository:
                 Capacity.service == service,
                 Capacity.free < Capacity.total,
             )
-            .values(free=Capacity.free + 1)
+            .values(free=Capacity.free + 1, changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
 

@@ -13,6 +13,7 @@ from referral_svc.providers.dependencies import (
     ManagedProvider,
     ReadableProvider,
 )
+from referral_svc.providers.matching import Listed
 from referral_svc.providers.models import Provider
 from referral_svc.providers.schemas import (
     CapacityUpdate,
@@ -126,10 +127,19 @@ async def list_provider_matches(
     limit: Annotated[
         int | None, Query(ge=1, le=MAX_LIMIT, description="At most this many matches")
     ] = None,
+    excluded: Annotated[
+        Listed,
+        Query(
+            description="Which excluded providers to list: `nearby` (default), those covering "
+            "the person's county or the whole country that fail another rule; `all`, every "
+            "one. Either way `excluded_by_reason` counts them all."
+        ),
+    ] = "nearby",
 ) -> Response:
     """Which active providers may take the case for the services it needs, best first with
-    the reasons, and every other provider with the rules it fails."""
+    the reasons; how many others fail each hard rule; and those of them near the person
+    (or, with `excluded=all`, every one) with the rules they fail."""
     needs, result = await directory.matches(case, service or [], utcnow().date(), limit)
-    # Tens of thousands of exclusions: answered as the pure core shapes them (the declared
-    # `ProviderMatches`), without a validation pass over each entry.
-    return JSONResponse({"needs": needs, **result.to_dict()})
+    # Thousands of exclusions with `excluded=all`: answered as the pure core shapes them
+    # (the declared `ProviderMatches`), without a validation pass over each entry.
+    return JSONResponse({"needs": needs, **result.to_dict(excluded)})

@@ -269,4 +269,12 @@ class ProviderMatches(BaseModel):
 
     needs: list[str] = Field(description="The services matched on (asked for or defaulted)")
     matches: list[ProviderMatch]
-    excluded: list[ProviderExclusion]
+    excluded: list[ProviderExclusion] = Field(
+        description="Excluded providers with every rule they fail: those near the person, or "
+        "all of them (`excluded=all`)."
+    )
+    excluded_total: int = Field(description="How many active providers are excluded.")
+    excluded_by_reason: dict[str, int] = Field(
+        description="How many excluded providers fail each hard rule (one failing several "
+        "counts under each), most first."
+    )

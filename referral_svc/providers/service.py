@@ -34,6 +34,7 @@ from referral_svc.providers.schemas import (
     ProviderOut,
     ProviderUpdate,
 )
+from referral_svc.providers.snapshot import DirectorySnapshot
 from shared.auth.principal import Principal
 from shared.db import Database
 from shared.errors import FieldError, NotFound, Problem, ValidationProblem
@@ -53,9 +54,10 @@ class _Entry:
 
 
 class DirectoryService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, snapshot: DirectorySnapshot) -> None:
         self.providers = ProviderRepository(session)
         self.cases = CaseService(session)
+        self.snapshot = snapshot
 
     async def get(self, principal: Principal, provider_id: uuid.UUID) -> Provider:
         provider = await self.providers.get(principal, provider_id)
@@ -86,6 +88,7 @@ class DirectoryService:
         _store_lists(provider, entry)
         self.providers.add(provider)
         await self.providers.flush()
+        await self.providers.directory_changed()
         return await self.get(principal, provider.id)
 
     async def update(
@@ -109,6 +112,7 @@ class DirectoryService:
         provider.version += 1
         provider.updated_at = now
         await self.providers.flush()
+        await self.providers.directory_changed()
         return await self.get(principal, provider.id)
 
     async def set_free_places(
@@ -135,7 +139,7 @@ class DirectoryService:
                 "service",
                 "Name the services needed: the case has no risk assessment recommending any.",
             )
-        directory = await self.providers.directory()
+        directory = await self.snapshot.providers(self.providers)
         result = matching.match(
             matching_facts(case, risk), needs, directory, today=today, limit=limit
         )

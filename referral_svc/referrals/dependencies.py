@@ -12,7 +12,7 @@ from referral_svc.referrals.service import ReferralService
 from shared.web import AppOutbox, Session
 
 
-def referral_service(session: Session, outbox: AppOutbox) -> ReferralService:
+async def referral_service(session: Session, outbox: AppOutbox) -> ReferralService:
     return ReferralService(session, outbox)
 
 

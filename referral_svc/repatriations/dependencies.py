@@ -14,7 +14,7 @@ from referral_svc.settings import Settings
 from shared.web import AppOutbox, Session
 
 
-def repatriation_service(
+async def repatriation_service(
     request: Request, session: Session, outbox: AppOutbox
 ) -> RepatriationService:
     settings: Settings = request.app.state.settings

@@ -4,7 +4,7 @@ by id, and the reassessments falling due (`/api/v1/risk-assessments`)."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from risk_svc.assessments import service
 from risk_svc.assessments.schemas import (
@@ -14,6 +14,7 @@ from risk_svc.assessments.schemas import (
     RiskAssessmentPage,
 )
 from risk_svc.cases.dependencies import Assessor, CaseForAssessment, CaseForReading, RiskReader
+from risk_svc.instruments.service import PinnedInstruments
 from shared.db import utcnow
 from shared.errors import ValidationProblem, error_responses
 from shared.etag import set_etag
@@ -23,6 +24,14 @@ from shared.pagination import PageQuery
 from shared.web import AppOutbox, Session
 
 router = APIRouter(prefix="/api/v1", tags=["risk-assessments"])
+
+
+async def _pinned(request: Request) -> PinnedInstruments:
+    pinned: PinnedInstruments = request.app.state.pinned_instruments
+    return pinned
+
+
+Pinned = Annotated[PinnedInstruments, Depends(_pinned)]
 
 # Stored assessments never change: one ETag for the life of each.
 _STORED = 1
@@ -39,11 +48,12 @@ async def create_risk_assessment(
     principal: Assessor,
     session: Session,
     outbox: AppOutbox,
+    pinned: Pinned,
     response: Response,
 ) -> RiskAssessment:
     """Score the answers against a published instrument version and store the result:
     domain and overall levels, critical items, measures and the reassessment date."""
-    row = await service.assess(session, outbox, principal, case, request, utcnow())
+    row = await service.assess(session, outbox, principal, case, request, utcnow(), pinned)
     response.headers["Location"] = f"{router.prefix}/risk-assessments/{row.id}"
     set_etag(response, row.id, _STORED)
     return RiskAssessment.of(row)

@@ -28,7 +28,7 @@ from risk_svc.assessments.scoring import (
 )
 from risk_svc.cases.models import CaseFacts
 from risk_svc.events import RISK_ASSESSED, risk_assessed
-from risk_svc.instruments.service import instrument_for_assessment
+from risk_svc.instruments.service import PinnedInstruments, instrument_for_assessment
 from shared.auth.principal import Principal
 from shared.errors import FieldError, NotFound, Problem, ValidationProblem
 from shared.events.outbox import Outbox
@@ -61,9 +61,10 @@ async def assess(
     case: CaseFacts,
     request: RiskAssessmentCreate,
     now: datetime,
+    pinned: PinnedInstruments,
 ) -> Assessment:
     version = await instrument_for_assessment(
-        session, principal, request.instrument, request.version
+        session, principal, request.instrument, request.version, pinned
     )
     _refuse_duplicates(request.answers)
     row = Assessment(
@@ -83,7 +84,7 @@ async def assess(
         assessor_organisation_id=principal.organisation_id,
     )
     try:
-        result = evaluate(row, version.to_instrument())
+        result = evaluate(row, version.instrument)
     except UnknownItem as exc:
         message = f"Not an item of {version.code} v{version.version}."
         raise _item_problem(exc, request.answers, message) from exc

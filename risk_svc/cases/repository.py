@@ -4,12 +4,14 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from risk_svc.cases.models import CaseAccess, CaseFacts
 from risk_svc.cases.schemas import CaseFactsIn
 from shared.auth.principal import Principal
+from shared.db import upsert
+
+_ACCESS_KEY = ("case_id", "organisation_id")
 
 
 class CaseRepository:
@@ -44,26 +46,13 @@ class CaseRepository:
         facts: CaseFacts | None = await self.session.scalar(query)
         return facts
 
-    def _insert(self) -> type[postgresql.Insert] | type[sqlite.Insert]:
-        if self.session.get_bind().dialect.name == "postgresql":
-            return postgresql.Insert
-        return sqlite.Insert
-
     async def store(self, facts: CaseFactsIn, now: datetime) -> None:
         """Keep `facts` unless newer ones are stored: one statement, so concurrent
         deliveries of one case's events cannot overwrite a newer version."""
         values = {**facts.model_dump(), "updated_at": now}
-        statement = self._insert()(CaseFacts).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[CaseFacts.case_id],
-            set_={name: statement.excluded[name] for name in values if name != "case_id"},
-            where=CaseFacts.version < statement.excluded.version,
-        )
-        await self.session.execute(statement)
+        await upsert(self.session, CaseFacts, values, key=("case_id",), newer="version")
 
     async def grant(self, case_id: uuid.UUID, organisation_id: uuid.UUID, now: datetime) -> None:
         """Let `organisation_id` see the case (idempotent)."""
-        statement = self._insert()(CaseAccess).values(
-            case_id=case_id, organisation_id=organisation_id, granted_at=now
-        )
-        await self.session.execute(statement.on_conflict_do_nothing())
+        values = {"case_id": case_id, "organisation_id": organisation_id, "granted_at": now}
+        await upsert(self.session, CaseAccess, values, key=_ACCESS_KEY)

@@ -1,8 +1,9 @@
 """Every query on instrument versions, and the one rule of which versions a caller sees."""
 
+import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -10,6 +11,10 @@ from risk_svc.instruments.models import InstrumentVersion, Status
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.pagination import PageParams, paginate
+
+_PUBLISHED = select(InstrumentVersion.id, InstrumentVersion.version).where(
+    InstrumentVersion.code == bindparam("code"), InstrumentVersion.status == "published"
+)
 
 
 class InstrumentRepository:
@@ -70,6 +75,12 @@ class InstrumentRepository:
             .order_by(InstrumentVersion.version.desc())
         )
         return (await self.session.scalars(statement)).all()
+
+    async def published_version(self, code: str) -> tuple[uuid.UUID, int] | None:
+        """The id and number of the version of `code` published now (built once: asked by
+        every assessment)."""
+        row = (await self.session.execute(_PUBLISHED, {"code": code})).first()
+        return None if row is None else (row[0], row[1])
 
     async def highest_version(self, code: str) -> int:
         """The highest version number of `code` in any status (0 when it has none); only

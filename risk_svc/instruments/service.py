@@ -5,8 +5,10 @@ Publishing a version retires the one published before it, so each instrument has
 current version; a published or retired version's content never changes.
 """
 
+import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from risk_svc.assessments.scoring import Instrument
 from risk_svc.instruments.models import InstrumentItem, InstrumentVersion, Status
 from risk_svc.instruments.repository import InstrumentRepository
 from risk_svc.instruments.schemas import RiskInstrumentDraftChange
@@ -58,15 +61,55 @@ async def get_instrument(
     return row
 
 
+@dataclass(frozen=True)
+class PublishedInstrument:
+    """A published version as assessments are scored by it."""
+
+    id: uuid.UUID
+    code: str
+    version: int
+    instrument: Instrument
+
+
+class PinnedInstruments:
+    """The versions assessments were scored by so far, one app's memory of them: a
+    published version's content never changes, so each is read once per process. Which
+    version of an instrument is published is asked of the database every time: another
+    replica may have published a new one."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[uuid.UUID, PublishedInstrument] = {}
+
+    async def published(
+        self, repository: InstrumentRepository, principal: Principal, code: str
+    ) -> PublishedInstrument | None:
+        current = await repository.published_version(code)
+        if current is None:
+            return None
+        version_id, version = current
+        pinned = self._by_id.get(version_id)
+        if pinned is None:
+            row = await repository.get(principal, code, version)
+            if row is None or row.status != "published":
+                # Published in another process and retired again meanwhile: not pinned.
+                return None
+            pinned = PublishedInstrument(row.id, row.code, row.version, row.to_instrument())
+            self._by_id[version_id] = pinned
+        return pinned
+
+
 async def instrument_for_assessment(
-    session: AsyncSession, principal: Principal, code: str, version: int | None
-) -> InstrumentVersion:
+    session: AsyncSession,
+    principal: Principal,
+    code: str,
+    version: int | None,
+    pinned: PinnedInstruments,
+) -> PublishedInstrument:
     """The published version to score by: `version`, or the current one when omitted."""
     repository = InstrumentRepository(session)
-    published = await repository.with_status(principal, code, "published")
-    if not published:
+    current = await pinned.published(repository, principal, code)
+    if current is None:
         raise ValidationProblem("instrument", f"No published instrument '{code}'.")
-    current = published[0]
     if version is None or version == current.version:
         return current
     other = await repository.get(principal, code, version)

@@ -19,6 +19,9 @@ from shared.errors import ServiceUnavailable, Unauthenticated
 _ALGORITHMS = {"EdDSA", "ES256", "RS256", "PS256"}
 _REFRESH_AT_MOST_EVERY = 30.0
 _CACHE_FOR = 300.0
+_LEEWAY_SECONDS = 10
+# Far more tokens than are in use at once; past it, the memory starts over.
+_MAX_VERIFIED = 10_000
 
 
 class TokenVerifier:
@@ -42,6 +45,10 @@ class TokenVerifier:
         self._keys: dict[str, jwt.PyJWK] = self._parse(jwks) if jwks else {}
         self._static = jwks is not None
         self._fetched_at = 0.0
+        # Tokens verified so far, with their expiry: a client sends the same token with
+        # every request until it expires, and checking its signature again would cost more
+        # than most requests do. Forgotten whenever the keys change.
+        self._verified: dict[str, tuple[int, Principal]] = {}
 
     @staticmethod
     def _parse(jwks: dict[str, Any]) -> dict[str, jwt.PyJWK]:
@@ -63,6 +70,7 @@ class TokenVerifier:
                 response = await c.get(self._jwks_url)
                 response.raise_for_status()
                 self._keys = self._parse(response.json())
+                self._verified.clear()
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
             raise ServiceUnavailable("The token issuer's keys cannot be fetched.") from exc
         self._fetched_at = now
@@ -77,6 +85,19 @@ class TokenVerifier:
         return key
 
     async def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            expires, principal = remembered
+            if time.time() < expires + _LEEWAY_SECONDS:
+                return principal
+            raise Unauthenticated("The bearer token has expired.")
+        principal, expires = await self._verify(token)
+        if len(self._verified) >= _MAX_VERIFIED:
+            self._verified.clear()
+        self._verified[token] = (expires, principal)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, int]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -90,9 +111,9 @@ class TokenVerifier:
                 audience=self.audience,
                 issuer=self.issuer,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-                leeway=10,
+                leeway=_LEEWAY_SECONDS,
             )
-            return _principal(claims, token)
+            return _principal(claims, token), int(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("The bearer token has expired.") from exc
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:

@@ -1,7 +1,9 @@
 """Consuming: the `/internal/events` endpoint every subscribing part mounts.
 
 A delivery is accepted only with a valid signature; its event id is recorded in the same
-transaction as the handler's effects, so a redelivered event changes nothing twice.
+transaction as the handler's effects, so a redelivered event changes nothing twice. The
+relay sends what it has for a part at once, as a JSON array: those events are applied in
+one transaction and answered event by event.
 """
 
 import time
@@ -10,13 +12,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db import Database, utcnow
-from shared.errors import Unauthenticated, ValidationProblem
+from shared.db import Database, upsert, utcnow
+from shared.errors import Problem, Unauthenticated, ValidationProblem
 from shared.events.tables import EventTables
 from shared.signing import SIGNATURE_HEADER, verify
 
@@ -30,6 +30,11 @@ class Event(BaseModel):
 
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+# An event's outcome, or a batch's (one `{"id", "status", "detail"?}` for each event).
+Receipt = str | list[dict[str, str]]
+# What the sender may count as delivered: anything but a refusal.
+RECEIVED = frozenset({"processed", "duplicate", "ignored"})
+_BATCH = TypeAdapter(list[Event])
 
 
 class Inbox:
@@ -45,44 +50,71 @@ class Inbox:
         self.secret = secret
         self.handlers = handlers
 
-    async def receive(self, body: bytes, signature: str) -> str:
-        """Apply one delivery; returns "processed", "duplicate" or "ignored"."""
+    async def receive(self, body: bytes, signature: str) -> Receipt:
+        """Apply one delivery: an event, or several (a JSON array, as the relay sends what
+        it has for this part at once). Answers the event's outcome, or each event's."""
         if not verify(self.secret, body, signature, int(time.time())):
             raise Unauthenticated("The event signature is missing, wrong or too old.")
         try:
+            if body.lstrip()[:1] == b"[":
+                return await self._batch(_BATCH.validate_json(body))
             event = Event.model_validate_json(body)
         except ValidationError as exc:
             raise ValidationProblem("body", "Not an event envelope.") from exc
-        processed = self.tables.processed
+        return await self._apply(event)
+
+    async def _apply(self, event: Event) -> str:
+        """One event in a transaction of its own: "processed", "duplicate" or "ignored"."""
+        async with self.database.sessions.begin() as session:
+            return await self._record_and_handle(session, event)
+
+    async def _record_and_handle(self, session: AsyncSession, event: Event) -> str:
+        # Recorded first, in the handler's transaction: a delivery racing this one waits
+        # for it, then finds the event recorded and changes nothing.
+        recorded = await upsert(
+            session,
+            self.tables.processed,
+            {"event_id": event.id, "topic": event.topic, "processed_at": utcnow()},
+            key=("event_id",),
+        )
+        if not recorded:
+            return "duplicate"
+        handler = self.handlers.get(event.topic)
+        if handler is None:
+            return "ignored"
+        await handler(session, event)
+        return "processed"
+
+    async def _batch(self, events: list[Event]) -> list[dict[str, str]]:
+        """Several events in one transaction; if the handler refuses one, each again in a
+        transaction of its own, so the refused one is answered `refused` (the sender keeps
+        it and shows why) without holding back the others."""
         try:
             async with self.database.sessions.begin() as session:
-                seen = await session.scalar(
-                    select(processed.c.event_id).where(processed.c.event_id == event.id)
-                )
-                if seen is not None:
-                    return "duplicate"
-                await session.execute(
-                    insert(processed).values(
-                        event_id=event.id, topic=event.topic, processed_at=utcnow()
+                outcomes = [await self._record_and_handle(session, event) for event in events]
+        except Problem:
+            results = []
+            for event in events:
+                try:
+                    results.append({"id": str(event.id), "status": await self._apply(event)})
+                except Problem as refusal:
+                    results.append(
+                        {"id": str(event.id), "status": "refused", "detail": refusal.detail}
                     )
-                )
-                handler = self.handlers.get(event.topic)
-                if handler is None:
-                    return "ignored"
-                await handler(session, event)
-        except IntegrityError:
-            # A concurrent delivery of the same event won the insert: its effects stand.
-            return "duplicate"
-        return "processed"
+            return results
+        return [
+            {"id": str(event.id), "status": outcome}
+            for event, outcome in zip(events, outcomes, strict=True)
+        ]
 
 
 def inbox_router(inbox_of: Callable[[Request], Inbox]) -> APIRouter:
     router = APIRouter(prefix="/internal", include_in_schema=False)
 
     @router.post("/events")
-    async def receive_event(request: Request) -> dict[str, str]:
+    async def receive_event(request: Request) -> dict[str, Any]:
         body = await request.body()
-        result = await inbox_of(request).receive(body, request.headers.get(SIGNATURE_HEADER, ""))
-        return {"status": result}
+        receipt = await inbox_of(request).receive(body, request.headers.get(SIGNATURE_HEADER, ""))
+        return {"status": receipt} if isinstance(receipt, str) else {"results": receipt}
 
     return router

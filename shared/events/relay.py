@@ -11,16 +11,17 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, Update, Uuid, bindparam, or_, select, update
 
-from shared.db import Database, new_id, utcnow
+from shared.db import Database, UTCDateTime, new_id, utcnow
+from shared.events.inbox import RECEIVED
 from shared.events.outbox import SERVICE_DESTINATION
 from shared.events.tables import EventTables
+from shared.http import HttpClient, InvalidTarget, Unreachable
 from shared.signing import SIGNATURE_HEADER, sign
 
 logger = logging.getLogger("nirm.relay")
@@ -37,9 +38,8 @@ class Relay:
         *,
         internal_secret: str,
         service_urls: Mapping[str, str],
+        client: HttpClient,
         secret_resolver: SecretResolver | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 5.0,
         batch_size: int = 50,
         lease: timedelta = timedelta(seconds=30),
         backoff_base: float = 1.0,
@@ -57,48 +57,23 @@ class Relay:
         self.backoff_cap = backoff_cap
         self.clock = clock
         self.relay_id = new_id()
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout), transport=transport)
+        self.client = client
         self._wake = asyncio.Event()
+        self._claim_statement = _claim_statement(tables.outbox, batch_size)
 
     def wake(self) -> None:
         self._wake.set()
 
     async def _claim(self) -> list[Mapping[str, Any]]:
-        outbox = self.tables.outbox
+        """Lease up to a batch of due rows to this relay: one statement, which on
+        PostgreSQL skips rows another relay is claiming at that moment."""
         now = self.clock()
-        due = (
-            select(outbox.c.id)
-            .where(
-                outbox.c.delivered_at.is_(None),
-                outbox.c.available_at <= now,
-                or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-            )
-            .order_by(outbox.c.available_at)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True)
-        )
         async with self.database.sessions.begin() as session:
-            ids = list((await session.scalars(due)).all())
-            if not ids:
-                return []
-            # The claim condition is repeated so that, without row locks (SQLite) or after
-            # waiting on one, a row another relay claimed meanwhile is left alone.
-            await session.execute(
-                update(outbox)
-                .where(
-                    outbox.c.id.in_(ids),
-                    or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-                )
-                .values(claimed_by=self.relay_id, claimed_until=now + self.lease)
-            )
             rows = await session.execute(
-                select(outbox).where(
-                    outbox.c.id.in_(ids),
-                    outbox.c.claimed_by == self.relay_id,
-                    outbox.c.claimed_until == now + self.lease,
-                )
+                self._claim_statement,
+                {"now": now, "until": now + self.lease, "relay": self.relay_id},
             )
-            return [dict(row._mapping) for row in rows]
+            return [dict(row) for row in rows.mappings()]
 
     def _url(self, destination: str) -> str | None:
         if destination.startswith(SERVICE_DESTINATION):
@@ -111,61 +86,99 @@ class Relay:
             return self.internal_secret
         return await self.secret_resolver(secret_ref) if self.secret_resolver else None
 
-    async def _deliver(self, row: Mapping[str, Any]) -> str | None:
-        """Deliver one row; None on success, else the reason it failed."""
-        url = self._url(row["destination"])
-        secret = await self._secret(row["secret_ref"])
+    async def _deliver(self, rows: Sequence[Mapping[str, Any]]) -> list[str | None]:
+        """Deliver rows bound for one destination in one request; for each, None on
+        success, else the reason it failed. A part of the suite takes several events at
+        once (a JSON array, answered event by event); a webhook gets one event a request."""
+        first = rows[0]
+        url = self._url(first["destination"])
+        secret = await self._secret(first["secret_ref"])
         if url is None or secret is None:
-            return "no address or secret for this destination"
-        body = json.dumps(row["body"], separators=(",", ":")).encode()
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(secret, body, int(self.clock().timestamp())),
-            "X-NIRM-Event-Id": str(row["event_id"]),
-            "X-NIRM-Topic": row["topic"],
-        }
+            return ["no address or secret for this destination"] * len(rows)
+        batched = len(rows) > 1
+        envelope: Any = [row["body"] for row in rows] if batched else first["body"]
+        body = json.dumps(envelope, separators=(",", ":")).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (
+                SIGNATURE_HEADER.lower().encode(),
+                sign(secret, body, int(self.clock().timestamp())).encode(),
+            ),
+        ]
+        if not batched:
+            headers += [
+                (b"x-nirm-event-id", str(first["event_id"]).encode()),
+                (b"x-nirm-topic", first["topic"].encode()),
+            ]
         try:
-            response = await self._client.post(url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}"
-        if 200 <= response.status_code < 300:
-            return None
-        return f"HTTP {response.status_code}"
+            answer = await self.client.send("POST", url, headers, body)
+        except Unreachable as exc:
+            return [str(exc) or "no answer"] * len(rows)
+        except InvalidTarget:
+            return ["the address is not a valid URL"] * len(rows)
+        if not 200 <= answer.status < 300:
+            return [f"HTTP {answer.status}"] * len(rows)
+        return _outcomes(rows, answer.body) if batched else [None]
 
     def _backoff(self, attempts: int) -> timedelta:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** min(attempts, 20))
         return timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311
 
-    async def _record(self, row: Mapping[str, Any], error: str | None) -> None:
+    async def _record(self, outcomes: Sequence[tuple[Mapping[str, Any], str | None]]) -> None:
+        """Write what became of each claimed row, all in one transaction; a row whose
+        lease another relay took over meanwhile is left to it."""
         outbox = self.tables.outbox
         now = self.clock()
-        mine = and_(outbox.c.id == row["id"], outbox.c.claimed_by == self.relay_id)
-        if error is None:
-            values: dict[str, Any] = {"delivered_at": now, "claimed_until": None}
-        else:
-            attempts = row["attempts"] + 1
-            values = {
-                "attempts": attempts,
-                "last_error": error[:500],
-                "claimed_until": None,
-                "available_at": now + self._backoff(attempts),
-            }
-            logger.warning(
-                "event delivery failed",
-                extra={"event_id": str(row["event_id"]), "topic": row["topic"], "status": error},
-            )
+        delivered = [row["id"] for row, error in outcomes if error is None]
         async with self.database.sessions.begin() as session:
-            await session.execute(update(outbox).where(mine).values(**values))
+            if delivered:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(delivered), outbox.c.claimed_by == self.relay_id)
+                    .values(delivered_at=now, claimed_until=None)
+                )
+            for row, error in outcomes:
+                if error is None:
+                    continue
+                attempts = row["attempts"] + 1
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id == row["id"], outbox.c.claimed_by == self.relay_id)
+                    .values(
+                        attempts=attempts,
+                        last_error=error[:500],
+                        claimed_until=None,
+                        available_at=now + self._backoff(attempts),
+                    )
+                )
+                logger.warning(
+                    "event delivery failed",
+                    extra={
+                        "event_id": str(row["event_id"]),
+                        "topic": row["topic"],
+                        "status": error,
+                    },
+                )
 
     async def run_once(self) -> int:
         """Claim due rows and try each once; returns how many were delivered."""
         rows = await self._claim()
         if not rows:
             return 0
-        errors = await asyncio.gather(*(self._deliver(row) for row in rows))
-        for row, error in zip(rows, errors, strict=True):
-            await self._record(row, error)
-        return sum(error is None for error in errors)
+        batches: dict[str, list[Mapping[str, Any]]] = {}
+        for row in rows:
+            if row["destination"].startswith(SERVICE_DESTINATION):
+                batches.setdefault(row["destination"], []).append(row)
+            else:
+                batches[f"{row['destination']}#{row['id']}"] = [row]
+        answers = await asyncio.gather(*(self._deliver(batch) for batch in batches.values()))
+        outcomes = [
+            (row, error)
+            for batch, errors in zip(batches.values(), answers, strict=True)
+            for row, error in zip(batch, errors, strict=True)
+        ]
+        await self._record(outcomes)
+        return sum(error is None for _, error in outcomes)
 
     async def run_forever(self, interval: float) -> None:
         while True:
@@ -180,5 +193,50 @@ class Relay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=interval)
 
-    async def aclose(self) -> None:
-        await self._client.aclose()
+
+def _claim_statement(outbox: Table, batch_size: int) -> Update:
+    """Lease the due rows: those not delivered, available, and not leased or with a lease
+    run out — oldest first, at most `batch_size`. The lease condition is repeated outside
+    the subquery so that, without row locks (SQLite) or after waiting on one, a row another
+    relay leased meanwhile is left alone."""
+    now = bindparam("now", type_=UTCDateTime())
+    free = or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
+    due = (
+        select(outbox.c.id)
+        .where(outbox.c.delivered_at.is_(None), outbox.c.available_at <= now, free)
+        .order_by(outbox.c.available_at)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(due.scalar_subquery()), free)
+        .values(
+            claimed_by=bindparam("relay", type_=Uuid()),
+            claimed_until=bindparam("until", type_=UTCDateTime()),
+        )
+        .returning(*outbox.c)
+    )
+
+
+def _outcomes(rows: Sequence[Mapping[str, Any]], answer: bytes) -> list[str | None]:
+    """Each row's outcome from the receiver's answer to a batch: `{"results": [{"id",
+    "status", "detail"?}]}`; an event it does not answer for failed."""
+    try:
+        results = {
+            str(result["id"]): result
+            for result in json.loads(answer)["results"]
+            if isinstance(result, dict)
+        }
+    except (ValueError, KeyError, TypeError):
+        return ["the receiver's answer to the batch is not readable"] * len(rows)
+    outcomes: list[str | None] = []
+    for row in rows:
+        result = results.get(str(row["event_id"]))
+        if result is None:
+            outcomes.append("the receiver did not answer for this event")
+        elif result.get("status") in RECEIVED:
+            outcomes.append(None)
+        else:
+            outcomes.append(str(result.get("detail") or result.get("status"))[:500])
+    return outcomes

@@ -8,9 +8,12 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import text
 
 from gateway.app import create_app
+from gateway.audit.middleware import audit_event
+from gateway.audit.repository import AuditRepository
 from gateway.audit.service import AuditLog
 from tests.gateway.conftest import Gateway, RecordingTransport, bearer
 from tests.support.apps import client_for
@@ -431,6 +434,58 @@ async def test_two_replicas_appending_at_once_keep_one_unbroken_chain(suite: Gat
     assert report["events"] == report["head_sequence"] == 2 + 40
     sequences = [row[0] for row in await sql(suite, "SELECT sequence FROM audit_events")]
     assert sorted(sequences) == list(range(1, 43))
+
+
+async def test_events_recorded_at_once_share_commits_and_keep_one_unbroken_chain(
+    suite: Gateway,
+) -> None:
+    database = suite.app.state.database
+    commits = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    sqlalchemy_event.listen(database.engine.sync_engine, "commit", counted)
+    try:
+        events = [
+            audit_event(
+                {"type": "http", "method": "GET", "path": f"/api/v1/cases/{i}", "headers": []},
+                None,
+                None,
+                [{"type": "http.response.start", "status": 401, "headers": []}],
+            )
+            for i in range(20)
+        ]
+        await asyncio.gather(*(suite.app.state.gateway.audit.record(e) for e in events))
+    finally:
+        sqlalchemy_event.remove(database.engine.sync_engine, "commit", counted)
+    assert commits < len(events)
+    assert sorted(e.sequence for e in events) == list(range(1, 21))
+    report = await verify(suite)
+    assert report["valid"] is True, report
+
+
+async def test_every_event_of_a_shared_commit_that_fails_is_refused(
+    suite: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(_self: AuditRepository, _events: object) -> None:
+        raise ConnectionError("the database is gone")
+
+    monkeypatch.setattr(AuditRepository, "append", broken)
+    events = [
+        audit_event(
+            {"type": "http", "method": "GET", "path": "/api/v1/cases", "headers": []},
+            None,
+            None,
+            [{"type": "http.response.start", "status": 401, "headers": []}],
+        )
+        for _ in range(5)
+    ]
+    outcomes = await asyncio.gather(
+        *(suite.app.state.gateway.audit.record(e) for e in events), return_exceptions=True
+    )
+    assert all(isinstance(outcome, ConnectionError) for outcome in outcomes)
 
 
 async def test_a_personal_data_read_that_cannot_be_recorded_is_withheld(

@@ -16,13 +16,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway.app import create_app
-from gateway.forwarding.forwarder import (
-    AiohttpForwarder,
-    Forwarder,
-    HttpxForwarder,
-    PartUnavailable,
-)
+from gateway.forwarding.forwarder import Forwarder, PartUnavailable
 from gateway.settings import Settings
+from shared.http import AiohttpClient, HttpClient, HttpxClient
 
 
 async def echo(request: Request) -> Response:
@@ -70,22 +66,25 @@ async def service_url() -> AsyncIterator[str]:
     await task
 
 
-def _httpx(urls: dict[str, str], timeout: float) -> Forwarder:
-    return HttpxForwarder(urls, timeout=timeout)
+FORWARDERS = pytest.mark.parametrize("make", [HttpxClient, AiohttpClient], ids=["httpx", "aiohttp"])
+Make = Callable[[float], HttpClient]
 
 
-def _aiohttp(urls: dict[str, str], timeout: float) -> Forwarder:
-    return AiohttpForwarder(urls, timeout=timeout)
+class Started(Forwarder):
+    """A forwarder over its own started client, which `aclose` closes."""
+
+    def __init__(self, client: HttpClient, urls: dict[str, str], within: float) -> None:
+        super().__init__(client, urls, timeout=within)
+        self.client = client
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
 
-FORWARDERS = pytest.mark.parametrize("make", [_httpx, _aiohttp], ids=["httpx", "aiohttp"])
-Make = Callable[[dict[str, str], float], Forwarder]
-
-
-async def started(make: Make, urls: dict[str, str], within: float = 2.0) -> Forwarder:
-    forwarder = make(urls, within)
-    await forwarder.start()
-    return forwarder
+async def started(make: Make, urls: dict[str, str], within: float = 2.0) -> Started:
+    client = make(within)
+    await client.start()
+    return Started(client, urls, within)
 
 
 @FORWARDERS
@@ -113,7 +112,7 @@ async def test_the_request_goes_out_as_written_and_the_answer_comes_back_whole(
     assert seen["body"] == '{"note": "ț"}'
     sent = {name for name, _ in seen["headers"]}
     assert {"authorization", "content-type", "host"} <= sent
-    if isinstance(forwarder, AiohttpForwarder):
+    if isinstance(forwarder.client, AiohttpClient):
         # It passes bodies on as they come, so it must not ask for them compressed.
         assert "accept-encoding" not in sent
 
@@ -162,9 +161,9 @@ async def test_a_refused_connection_unknown_part_or_stopped_forwarder_is_unavail
 @pytest.mark.parametrize(
     ("forwarder", "transport", "expected"),
     [
-        ("aiohttp", None, AiohttpForwarder),
-        ("httpx", None, HttpxForwarder),
-        ("aiohttp", httpx.MockTransport(lambda request: httpx.Response(200)), HttpxForwarder),
+        ("aiohttp", None, AiohttpClient),
+        ("httpx", None, HttpxClient),
+        ("aiohttp", httpx.MockTransport(lambda request: httpx.Response(200)), HttpxClient),
     ],
 )
 def test_aiohttp_forwards_unless_a_transport_is_injected_or_httpx_asked_for(
@@ -172,4 +171,4 @@ def test_aiohttp_forwards_unless_a_transport_is_injected_or_httpx_asked_for(
 ) -> None:
     settings = gateway_settings.model_copy(update={"forwarder": forwarder})
     app = create_app(settings, transport=transport)
-    assert isinstance(app.state.gateway.forwarder, expected)
+    assert isinstance(app.state.http, expected)

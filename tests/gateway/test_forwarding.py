@@ -151,9 +151,11 @@ async def test_an_unauthenticated_request_never_reaches_a_service(suite: Gateway
 
 
 async def test_an_unreachable_service_is_a_quick_503(gateway: Gateway) -> None:
+    admin = await gateway.admin()
     started = time.monotonic()
-    response = await gateway.http.get("/api/v1/cases", headers=await gateway.admin())
-    assert time.monotonic() - started < 1.0
+    response = await gateway.http.get("/api/v1/cases", headers=admin)
+    # Generous for a loaded machine: the point is that no timeout is waited for.
+    assert time.monotonic() - started < 2.0
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == "/problems/service-unavailable"
@@ -167,8 +169,9 @@ async def test_a_refused_connection_is_a_quick_503(gateway_settings) -> None:
         update={"service_urls": {"identification": "http://127.0.0.1:9"}}
     )
     async with gateway_alone(settings) as gateway:
+        admin = await gateway.admin()
         started = time.monotonic()
-        response = await gateway.http.get("/api/v1/cases", headers=await gateway.admin())
+        response = await gateway.http.get("/api/v1/cases", headers=admin)
     assert response.status_code == 503
     assert time.monotonic() - started < 2.0
     assert "127.0.0.1" not in response.text

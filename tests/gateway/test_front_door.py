@@ -7,7 +7,9 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from gateway import gatekeeper
 from gateway.tokens.keys import load_signing_key
+from shared.db import utcnow
 from tests.gateway.conftest import ADMIN_PASSWORD, Gateway, bearer, gateway_alone
 from tests.support.auth import TokenIssuer
 
@@ -160,7 +162,12 @@ async def test_disabling_a_client_makes_its_token_fail(gateway: Gateway) -> None
     assert_unauthenticated(await gateway.http.get("/api/v1/me", headers=bearer(token)))
 
 
-async def test_requests_over_the_rate_limit_are_429_per_principal(gateway_settings) -> None:
+async def test_requests_over_the_rate_limit_are_429_per_principal(
+    gateway_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Half a minute into a window that does not end while the test runs, however slowly.
+    moment = utcnow().replace(second=30, microsecond=0)
+    monkeypatch.setattr(gatekeeper, "utcnow", lambda: moment)
     settings = gateway_settings.model_copy(update={"rate_limit": 3})
     async with gateway_alone(settings) as gateway:
         other = await gateway.user("police")  # the admin's first two requests

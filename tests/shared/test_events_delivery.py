@@ -5,6 +5,8 @@ relay posting over HTTP to a real app's `/internal/events`.
 """
 
 import asyncio
+import json
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -19,9 +21,11 @@ from risk_svc.db import EVENTS as SUBSCRIBER_TABLES
 from risk_svc.settings import Settings as SubscriberSettings
 from shared.app import ServiceParts, create_service_app
 from shared.db import Database, utcnow
+from shared.errors import ValidationProblem
 from shared.events.inbox import Event
 from shared.events.outbox import Outbox
 from shared.events.relay import Relay
+from shared.http import HttpxClient
 from shared.signing import SIGNATURE_HEADER, sign
 from tests.support.apps import SuiteTransport, running
 from tests.support.databases import DatabaseFactory
@@ -39,21 +43,28 @@ class Clock:
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """Counts raw deliveries per event id before handing them to the real app."""
+    """Counts raw deliveries per event id before handing them to the real app (an event
+    alone, or several in a batch)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.deliveries: Counter[str] = Counter()
+        self.requests = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
         if response.status_code == 200:
-            self.deliveries[request.headers["X-NIRM-Event-Id"]] += 1
+            self.requests += 1
+            sent = json.loads(await request.aread())
+            for envelope in sent if isinstance(sent, list) else [sent]:
+                self.deliveries[envelope["id"]] += 1
         return response
 
 
 def subscriber_app(url: str, effects: Counter[str]) -> FastAPI:
     async def record(session: AsyncSession, event: Event) -> None:
+        if event.payload.get("refuse"):
+            raise ValidationProblem("payload", "Not a payload this part takes.")
         effects[str(event.id)] += 1
 
     parts = ServiceParts(
@@ -69,12 +80,14 @@ def subscriber_app(url: str, effects: Counter[str]) -> FastAPI:
     return create_service_app(parts, settings)
 
 
-async def publish(database: Database, count: int) -> list[str]:
+async def publish(database: Database, count: int, refused: int | None = None) -> list[str]:
+    """`count` events; the subscriber's handler refuses the one numbered `refused`."""
     outbox = Outbox(PUBLISHER_TABLES, "identification", {"case.opened": ["risk"]})
     ids = []
     async with database.sessions.begin() as session:
         for number in range(count):
-            ids.append(str(await outbox.publish(session, "case.opened", {"n": number})))
+            payload = {"n": number, "refuse": number == refused}
+            ids.append(str(await outbox.publish(session, "case.opened", payload)))
     return ids
 
 
@@ -84,7 +97,7 @@ def make_relay(database: Database, transport: httpx.AsyncBaseTransport, clock: C
         PUBLISHER_TABLES,
         internal_secret=SECRET,
         service_urls={"risk": SUBSCRIBER},
-        transport=transport,
+        client=HttpxClient(5.0, transport),
         clock=clock,
         backoff_base=1.0,
     )
@@ -123,7 +136,7 @@ async def test_an_event_written_while_the_subscriber_was_down_arrives_once_when_
         assert effects == Counter({event_id: 1})
         assert await pending(publisher) == 0
     finally:
-        await relay.aclose()
+        await relay.client.aclose()
         await publisher.dispose()
 
 
@@ -204,7 +217,7 @@ async def test_two_relays_on_one_database_never_deliver_an_event_twice(
         assert effects == Counter(dict.fromkeys(ids, 1))
     finally:
         for relay in relays:
-            await relay.aclose()
+            await relay.client.aclose()
         await publisher.dispose()
 
 
@@ -227,6 +240,104 @@ async def test_a_relay_that_died_mid_delivery_leaves_the_event_to_another_after_
             assert await alive.run_once() == 1
         assert effects == Counter({event_id: 1})
     finally:
-        await dead.aclose()
-        await alive.aclose()
+        await dead.client.aclose()
+        await alive.client.aclose()
         await publisher.dispose()
+
+
+async def test_the_events_pending_for_a_part_go_in_one_request_each_applied_once(
+    fresh_databases: DatabaseFactory,
+) -> None:
+    publisher = Database(fresh_databases.new("identification"))
+    effects: Counter[str] = Counter()
+    app = subscriber_app(fresh_databases.new("risk"), effects)
+    counting = CountingTransport(SuiteTransport({"risk": app}))
+    clock = Clock()
+    relay = make_relay(publisher, counting, clock)
+    try:
+        ids = await publish(publisher, 10)
+        clock.now = utcnow()
+        async with running(app):
+            assert await relay.run_once() == 10
+        assert counting.requests == 1
+        assert effects == Counter(dict.fromkeys(ids, 1))
+        assert await pending(publisher) == 0
+    finally:
+        await relay.client.aclose()
+        await publisher.dispose()
+
+
+async def test_an_event_refused_in_a_batch_stays_pending_with_the_reason_and_no_other_does(
+    fresh_databases: DatabaseFactory,
+) -> None:
+    publisher = Database(fresh_databases.new("identification"))
+    effects: Counter[str] = Counter()
+    app = subscriber_app(fresh_databases.new("risk"), effects)
+    clock = Clock()
+    relay = make_relay(publisher, SuiteTransport({"risk": app}), clock)
+    try:
+        ids = await publish(publisher, 20, refused=13)
+        clock.now = utcnow()
+        async with running(app):
+            assert await relay.run_once() == 19
+        refused = ids[13]
+        # What the subscriber kept (its in-memory effects also saw the batch rolled back).
+        processed = SUBSCRIBER_TABLES.processed
+        async with app.state.database.sessions() as session:
+            kept = set((await session.scalars(select(processed.c.event_id))).all())
+        assert {str(event_id) for event_id in kept} == set(ids) - {refused}
+        outbox = PUBLISHER_TABLES.outbox
+        async with publisher.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(outbox.c.event_id, outbox.c.last_error).where(
+                        outbox.c.delivered_at.is_(None)
+                    )
+                )
+            ).all()
+        assert [(str(event_id), error) for event_id, error in rows] == [
+            (refused, "Not a payload this part takes.")
+        ]
+    finally:
+        await relay.client.aclose()
+        await publisher.dispose()
+
+
+async def test_a_batch_with_an_event_seen_before_answers_it_duplicate(
+    fresh_databases: DatabaseFactory,
+) -> None:
+    effects: Counter[str] = Counter()
+    app = subscriber_app(fresh_databases.new("risk"), effects)
+    envelopes = [
+        {
+            "id": str(uuid.uuid4()),
+            "topic": topic,
+            "source": "identification",
+            "occurred_at": "2026-12-03T10:00:00+00:00",
+            "payload": {"n": 1},
+        }
+        for topic in ("case.opened", "case.opened", "unknown.topic")
+    ]
+    async with (
+        running(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SUBSCRIBER) as client,
+    ):
+
+        async def deliver(content: object) -> httpx.Response:
+            body = json.dumps(content).encode()
+            signature = sign(SECRET, body, int(utcnow().timestamp()))
+            return await client.post(
+                "/internal/events", content=body, headers={SIGNATURE_HEADER: signature}
+            )
+
+        assert (await deliver(envelopes[0])).json() == {"status": "processed"}
+        answer = await deliver(envelopes)
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "results": [
+            {"id": envelopes[0]["id"], "status": "duplicate"},
+            {"id": envelopes[1]["id"], "status": "processed"},
+            {"id": envelopes[2]["id"], "status": "ignored"},
+        ]
+    }
+    assert sum(effects.values()) == 2

@@ -4,6 +4,7 @@ Exercised on a real app built by `create_service_app` over a real, migrated data
 with a router that uses the shared dependencies as the parts' routers do.
 """
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -135,6 +136,19 @@ async def test_a_forged_expired_or_wrongly_signed_token_is_401(client, issuer, c
     assert response.headers["content-type"] == "application/problem+json"
     assert body["type"] == "/problems/unauthenticated"
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_a_token_verified_once_is_refused_once_it_expires(
+    client, issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = bearer(issuer.token("police", expires_in=60))
+    assert (await client.get("/api/v1/whoami", headers=headers)).status_code == 200
+    assert (await client.get("/api/v1/whoami", headers=headers)).status_code == 200
+    later = time.time() + 60 + 11  # past its expiry and the leeway
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = await client.get("/api/v1/whoami", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The bearer token has expired."
 
 
 async def test_a_role_outside_the_policy_is_403(client, issuer) -> None:

@@ -1,11 +1,15 @@
 """`GET /api/v1/statistics/cases`: de-identified counts of every case, grouped as asked,
 small counts shown as "<5" and the counts that would give them away as "suppressed"."""
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from identification_svc.statistics import settled
+from shared.statistics import Statistics
 from tests.support.identification import Caller, Callers, Service
 
 STATISTICS = "/api/v1/statistics/cases"
@@ -40,6 +44,8 @@ async def test_counts_of_five_or_more_are_shown(
 ) -> None:
     await open_cases(service, police, 12, county="RO-CJ", forms=["labour"])
     body = await statistics(service, auditor, group_by="county,exploitation_form")
+    counted_at = datetime.fromisoformat(body.pop("as_of"))
+    assert timedelta(0) <= datetime.now(UTC) - counted_at < timedelta(minutes=1)
     assert body == {
         "group_by": ["exploitation_form", "county"],
         "from": None,
@@ -128,6 +134,71 @@ async def test_the_period_counts_the_cases_opened_on_its_days(
     assert (later["cells"], later["total"]) == ([], "<5")
     earlier = await statistics(service, auditor, to=(today - timedelta(days=1)).isoformat())
     assert earlier["total"] == "<5"
+
+
+async def test_a_small_caseload_is_counted_again_at_once_after_a_change(
+    service: Service, police: Caller, auditor: Caller
+) -> None:
+    await open_cases(service, police, 5)
+    assert (await statistics(service, auditor))["total"] == 5
+    await open_cases(service, police, 1)
+    assert (await statistics(service, auditor))["total"] == 6
+
+
+async def test_a_caseload_slow_to_count_is_answered_from_its_last_count_meanwhile(
+    service: Service, police: Caller, auditor: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await open_cases(service, police, 5)
+    first = await statistics(service, auditor)
+    assert first["total"] == 5
+    # From now on the caseload counts as large: the answer after a change is the last one.
+    monkeypatch.setattr(settled, "COUNTED_AT_ONCE_UP_TO", 0)
+    await open_cases(service, police, 1)
+    meanwhile = await statistics(service, auditor)
+    assert (meanwhile["total"], meanwhile["as_of"]) == (5, first["as_of"])
+    for _ in range(100):  # the new count, settled in the background
+        await asyncio.sleep(0.02)
+        latest = await statistics(service, auditor)
+        if latest["total"] == 6:
+            break
+    assert latest["total"] == 6
+    assert latest["as_of"] > first["as_of"]
+
+
+async def test_a_last_count_too_old_is_never_answered(
+    service: Service, police: Caller, auditor: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await open_cases(service, police, 5)
+    await statistics(service, auditor)
+    monkeypatch.setattr(settled, "COUNTED_AT_ONCE_UP_TO", 0)
+    monkeypatch.setattr(settled, "MAX_AGE", timedelta(0))
+    await open_cases(service, police, 1)
+    assert (await statistics(service, auditor))["total"] == 6
+
+
+async def test_counting_longer_than_a_request_waits_is_a_503_then_the_count_is_there(
+    service: Service, police: Caller, auditor: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await open_cases(service, police, 5)
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return Statistics(*args, **kwargs)
+
+    monkeypatch.setattr(settled, "Statistics", slow)
+    monkeypatch.setattr(settled, "WAIT_AT_MOST_SECONDS", 0.05)
+    period = {"from": "2020-01-01"}  # a period no one counted yet
+    response = await service.client.get(STATISTICS, params=period, headers=auditor.headers)
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"]
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        response = await service.client.get(STATISTICS, params=period, headers=auditor.headers)
+        if response.status_code == 200:
+            break
+    assert response.status_code == 200
+    assert response.json()["total"] == 5
 
 
 @pytest.mark.parametrize("roles", [("provider",), ("admin",), ("consular_officer",)])

@@ -363,7 +363,26 @@ def test_to_dict_has_the_shape_of_the_public_contract() -> None:
             }
         ],
         "excluded": [{"provider_id": "p2", "reasons": ["inactive"]}],
+        "excluded_total": 1,
+        "excluded_by_reason": {"inactive": 1},
     }
+
+
+def test_the_nearby_exclusions_leave_out_the_providers_that_do_not_cover_the_county() -> None:
+    far = provider("far", counties=frozenset({"RO-IS"}), active=False)
+    full = provider("full", free_capacity={"shelter": 0})
+    result = match(ADULT, {"shelter"}, [provider(), far, full], today=TODAY)
+
+    nearby = result.to_dict("nearby")
+
+    assert nearby["excluded"] == [{"provider_id": "full", "reasons": ["no_free_capacity:shelter"]}]
+    assert nearby["excluded_total"] == 2
+    assert nearby["excluded_by_reason"] == {
+        "county_not_covered": 1,
+        "inactive": 1,
+        "no_free_capacity:shelter": 1,
+    }
+    assert [e["provider_id"] for e in result.to_dict("all")["excluded"]] == ["far", "full"]
 
 
 # Referral checks

@@ -3,6 +3,8 @@ services asked for or — none asked — those its latest risk assessment calls 
 
 import uuid
 
+from referral_svc.app import create_app
+from tests.support.apps import client_for
 from tests.support.identification import Caller, Callers
 from tests.support.referral import Referral, child_protection_body
 
@@ -33,11 +35,88 @@ async def test_eligible_providers_come_best_first_with_reasons_and_the_rest_with
     assert body["matches"][0]["reasons"][0] == "same_county"
     assert body["matches"][1]["reasons"][0] == "same_region"
     assert "specialised:sexual" in body["matches"][0]["reasons"]
-    excluded = {e["provider_id"]: e["reasons"] for e in body["excluded"]}
+    # By default only the excluded providers near the person are listed; all are counted.
+    assert body["excluded"] == [
+        {"provider_id": full["id"], "reasons": ["no_free_capacity:shelter"]}
+    ]
+    assert body["excluded_total"] == 2
+    assert body["excluded_by_reason"] == {"county_not_covered": 1, "no_free_capacity:shelter": 1}
+    every = await matches(service, police, case_id, service=["shelter"], excluded="all")
+    excluded = {e["provider_id"]: e["reasons"] for e in every["excluded"]}
     assert excluded == {
         far["id"]: ["county_not_covered"],
         full["id"]: ["no_free_capacity:shelter"],
     }
+
+
+async def test_the_matches_follow_every_change_of_the_directory_and_of_free_places(
+    service: Referral, police: Caller
+) -> None:
+    case_id = await service.case(organisation_id=police.organisation_id)
+    shelter = await service.provider(name="Iași shelter")
+
+    async def matched() -> list[str]:
+        body = await matches(service, police, case_id, service=["shelter"])
+        return [m["provider_id"] for m in body["matches"]]
+
+    assert await matched() == [shelter["id"]]
+    second = await service.provider(name="Second shelter")
+    assert sorted(await matched()) == sorted([shelter["id"], second["id"]])
+    closed = await service.send(
+        "PATCH", f"/api/v1/providers/{second['id']}", service.coordinator, {"active": False}
+    )
+    assert closed.status_code == 200, closed.text
+    assert await matched() == [shelter["id"]]
+    full = await service.send(
+        "PUT",
+        f"/api/v1/providers/{shelter['id']}/capacity",
+        service.coordinator,
+        {"service": "shelter", "free": 0},
+    )
+    assert full.status_code == 200, full.text
+    assert await matched() == []
+    body = await matches(service, police, case_id, service=["shelter"])
+    assert body["excluded"] == [
+        {"provider_id": shelter["id"], "reasons": ["no_free_capacity:shelter"]}
+    ]
+    await service.send(
+        "PUT",
+        f"/api/v1/providers/{shelter['id']}/capacity",
+        service.coordinator,
+        {"service": "shelter", "free": 2},
+    )
+    assert await matched() == [shelter["id"]]
+
+
+async def test_a_replica_keeping_its_own_copy_sees_another_replicas_changes(
+    service: Referral, police: Caller
+) -> None:
+    """Two apps on one database, as two replicas: each keeps its own copy of the
+    directory, and a change made through one is matched by the other at once."""
+    case_id = await service.case(organisation_id=police.organisation_id)
+    shelter = await service.provider(name="Iași shelter")
+    replica = create_app(service.app.state.settings)
+    async with client_for(replica) as other:
+
+        async def matched_by_replica() -> list[str]:
+            response = await other.get(
+                f"/api/v1/cases/{case_id}/provider-matches",
+                params={"service": "shelter"},
+                headers=police.headers,
+            )
+            assert response.status_code == 200, response.text
+            return [m["provider_id"] for m in response.json()["matches"]]
+
+        assert await matched_by_replica() == [shelter["id"]]
+        await service.send(
+            "PUT",
+            f"/api/v1/providers/{shelter['id']}/capacity",
+            service.coordinator,
+            {"service": "shelter", "free": 0},
+        )
+        assert await matched_by_replica() == []
+        added = await service.provider(name="Another shelter")
+        assert await matched_by_replica() == [added["id"]]
 
 
 async def test_without_services_the_needs_come_from_the_latest_risk_measures(
@@ -89,9 +168,10 @@ async def test_limit_caps_the_matches_not_the_exclusions(service: Referral, poli
         await service.provider(name=f"Shelter {n}")
     await service.provider(name="Far", counties=["RO-TM"])
     case_id = await service.case(organisation_id=police.organisation_id)
-    body = await matches(service, police, case_id, service="shelter", limit="2")
+    body = await matches(service, police, case_id, service="shelter", limit="2", excluded="all")
     assert len(body["matches"]) == 2
     assert len(body["excluded"]) == 1
+    assert body["excluded_total"] == 1
 
 
 async def test_only_who_may_refer_the_case_sees_its_matches(

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request, Response
 from referral_svc.db import EVENTS
 from shared.db import utcnow
 from shared.events.relay import Relay
+from shared.http import HttpxClient
 from shared.signing import SIGNATURE_HEADER, verify
 from tests.support.apps import SuiteTransport
 from tests.support.identification import Caller, Callers
@@ -83,7 +84,7 @@ def relay_for(service: Referral, transport: SuiteTransport, clock: Clock) -> Rel
         internal_secret="not-used-for-webhooks-0000",
         service_urls={},
         secret_resolver=service.app.state.relay.secret_resolver,
-        transport=transport,
+        client=HttpxClient(5.0, transport),
         clock=clock,
     )
 
@@ -127,7 +128,7 @@ async def test_every_change_reaches_the_webhook_signed_and_once_in_effect_despit
         clock.now += timedelta(hours=1)
         await relay.run_once()  # nothing left
     finally:
-        await relay.aclose()
+        await relay.client.aclose()
 
     assert receiver.bad_signatures == 0
     assert receiver.attempts == 5
@@ -160,7 +161,7 @@ async def test_a_delivery_is_signed_with_the_providers_current_secret(
     try:
         await relay.run_once()
     finally:
-        await relay.aclose()
+        await relay.client.aclose()
     assert receiver.bad_signatures == 0
     assert len(receiver.effects) == 1
 
