@@ -14,11 +14,10 @@ from identification_svc.dependencies import (
     TrainingManager,
 )
 from identification_svc.statistics.schemas import DIMENSIONS, CaseStatisticsOut
-from identification_svc.statistics.service import Period
 from identification_svc.training.coverage import MEASURES, Measure
-from identification_svc.training.coverage import Period as TrainingPeriod
 from identification_svc.training.schemas import TrainingStatisticsOut
 from shared.errors import ValidationProblem, error_responses
+from shared.statistics import Period
 
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
 
@@ -113,4 +112,4 @@ async def get_training_statistics(
       `catalogue_version`, `vignette`, `matched`, `organisation_kind` and `county`."""
     _period(first, last)
     dimensions = _dimensions(group_by, MEASURES[measure])
-    return await coverage.statistics(measure, dimensions, TrainingPeriod(first, last))
+    return await coverage.statistics(measure, dimensions, Period(first, last))

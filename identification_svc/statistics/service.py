@@ -12,8 +12,7 @@ add up to more than the total; a case with no county counts under `unknown`.
 import asyncio
 from collections import Counter
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,18 +24,10 @@ from identification_svc.statistics.schemas import (
     CaseStatisticsOut,
     Dimension,
 )
-from shared.statistics import THRESHOLD, Statistics
+from shared.statistics import THRESHOLD, Period, Statistics
 
 UNSPECIFIED_FORM: Final = "unspecified"
 UNKNOWN_COUNTY: Final = "unknown"
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days opened, both included; None leaves that end open."""
-
-    first: date | None = None
-    last: date | None = None
 
 
 class StatisticsService:
@@ -44,10 +35,7 @@ class StatisticsService:
         self.repository = StatisticsRepository(session)
 
     async def cases(self, group_by: Sequence[Dimension], period: Period) -> CaseStatisticsOut:
-        rows = await self.repository.case_facts(
-            _start_of(period.first),
-            _start_of(period.last + timedelta(days=1)) if period.last else None,
-        )
+        rows = await self.repository.case_facts(*period.moments())
         counted = Counter(
             _combination(opened_at, forms, gender, is_child, county, status)
             for opened_at, forms, gender, is_child, county, status in rows
@@ -68,10 +56,6 @@ class StatisticsService:
             ],
             total=table.total,
         )
-
-
-def _start_of(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _combination(

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Literal
 
+from shared.statistics import Period
+
 Key = tuple[Hashable, ...]
 
 Measure = Literal[
@@ -54,17 +56,6 @@ OTHER_VERSION_ONLY: Final = "other_version_only"
 NONE: Final = "none"
 UNKNOWN: Final = "unknown"
 RETIRED: Final = "retired"
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days, both included; None leaves that end open."""
-
-    first: date | None = None
-    last: date | None = None
-
-    def holds(self, day: date) -> bool:
-        return (self.first is None or day >= self.first) and (self.last is None or day <= self.last)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,7 +65,7 @@ from shared.etag import check_if_match
 from shared.geo import is_county
 from shared.language import LanguageCode
 from shared.pagination import PageParams
-from shared.statistics import THRESHOLD, Statistics
+from shared.statistics import THRESHOLD, Period, Statistics
 
 NO_VIGNETTE = "none"
 
@@ -507,7 +507,7 @@ class CoverageService:
         self,
         measure: coverage.Measure,
         group_by: Sequence[coverage.Dimension],
-        period: coverage.Period,
+        period: Period,
     ) -> TrainingStatisticsOut:
         statuses = await self.repository.catalogue_statuses()
         published = [version for version, status in statuses.items() if status == "published"]
@@ -536,7 +536,7 @@ class CoverageService:
     async def _counted(
         self,
         measure: coverage.Measure,
-        period: coverage.Period,
+        period: Period,
         statuses: dict[int, str],
         current: int | None,
     ) -> Counter[coverage.Key]:
@@ -546,15 +546,8 @@ class CoverageService:
             completions = await self.repository.completions()
             return coverage.retired_version_workers(completions, statuses, period)
         if measure == "screening_organisations":
-            screened = await self.repository.screening_organisations(
-                _start_of(period.first),
-                _start_of(period.last + timedelta(days=1)) if period.last else None,
-            )
+            screened = await self.repository.screening_organisations(*period.moments())
             trained = await self.repository.trained_versions()
             return coverage.screening_organisations(screened, trained, current)
         rows = await self.repository.practice(period.first, period.last)
         return coverage.practice_screenings(rows, period)
-
-
-def _start_of(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)

@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 
 from identification_svc.training.coverage import (
     Completion,
-    Period,
     PracticeRow,
     practice_screenings,
     retired_version_workers,
     screening_organisations,
     trained_workers,
 )
+from shared.statistics import Period
 
 ANA, ION, EXTERNAL = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
