@@ -98,3 +98,21 @@ async def test_every_role_is_refused_exactly_where_the_table_says(suite: Suite) 
             assert response.status_code < 500, (method, path, role, response.text)
             if refused:
                 assert response.json()["type"] == "/problems/forbidden"
+
+
+async def test_the_public_document_has_the_training_operations(suite: Suite) -> None:
+    document = (await suite.http.get("/api/v1/openapi.json")).json()
+    found = {
+        (method.upper(), path): operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert set(ROUTES) <= set(found)
+    for route in ROUTES:
+        operation = found[route]
+        assert operation["operationId"], route
+        assert operation["tags"], route
+        assert "401" in operation["responses"], route
+    certificate = next(path for _, path in ROUTES if path.endswith("/certificate"))
+    assert set(found["GET", certificate]["responses"]["200"]["content"]) == {"text/html"}
+    assert "training" in {tag["name"] for tag in document["tags"]}
