@@ -54,6 +54,7 @@ from identification_svc.training.schemas import (
     TrainingStatisticsCell,
     TrainingStatisticsOut,
     VignetteComparison,
+    participant_name,
     session_trainers,
 )
 from identification_svc.training.vignettes import BY_CODE, Vignette, for_catalogue
@@ -309,9 +310,7 @@ class TrainingService:
         held = participant.session
         facts = CertificateFacts(
             participant_id=participant.id,
-            name=self.protector.open(
-                participant.name_sealed, context=participant.sealed_context("name")
-            ),
+            name=participant_name(participant, self.protector),
             held_on=held.held_on,
             county=None if held.online else held.county,
             catalogue_version=held.catalogue_version,
