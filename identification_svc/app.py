@@ -23,6 +23,7 @@ from identification_svc.statistics.settled import (
     SettledStatistics,
     refresh_job,
 )
+from identification_svc.training.router import router as training_router
 from shared.app import ServiceParts, create_service_app
 
 OPENAPI_TAGS = [
@@ -38,6 +39,11 @@ OPENAPI_TAGS = [
     {"name": "persons", "description": "A case's personal data, encrypted at rest."},
     {"name": "consents", "description": "Consents by scope, withdrawable at any time."},
     {"name": "statistics", "description": "De-identified counts; small ones are suppressed."},
+    {
+        "name": "training",
+        "description": "Training sessions, attendance and certificates; practice screenings "
+        "against vignettes, which store nothing.",
+    },
 ]
 
 
@@ -72,6 +78,7 @@ def create_app(
             persons_router,
             consents_router,
             statistics_router,
+            training_router,
         ],
         event_tables=EVENTS,
         event_handlers=HANDLERS,

@@ -1,7 +1,8 @@
 """Typed dependencies the identification routers share.
 
 Callers by permission (a route's signature says what it needs: `CaseManager`,
-`PersonalDataReader`, ...), the app's settings and data protector, the service objects,
+`PersonalDataReader`, `TrainingManager`, ...), the app's settings and data protector, the
+service objects (the screening service with the training warning's check when it is on),
 and the load-and-authorise dependencies of a case: `ReadableCase` and friends check the
 permission first (403), then find the case within the caller's scope (404 otherwise), so
 no route loads a case unchecked.
@@ -23,6 +24,13 @@ from identification_svc.screening.service import ScreeningService
 from identification_svc.settings import Settings
 from identification_svc.statistics.service import StatisticsService
 from identification_svc.statistics.settled import SettledStatistics
+from identification_svc.training.instruments import Instruments
+from identification_svc.training.service import (
+    CoverageService,
+    PracticeService,
+    ScreenerTraining,
+    TrainingService,
+)
 from shared.auth.deps import require
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
@@ -36,6 +44,11 @@ CaseManager = Annotated[Principal, Depends(require(Permission.MANAGE_CASES))]
 PersonalDataReader = Annotated[Principal, Depends(require(Permission.READ_PERSONAL_DATA))]
 ConsentRecorder = Annotated[Principal, Depends(require(Permission.RECORD_CONSENT))]
 StatisticsReader = Annotated[Principal, Depends(require(Permission.READ_STATISTICS))]
+TrainingManager = Annotated[Principal, Depends(require(Permission.MANAGE_TRAINING))]
+OrganisationTrainingReader = Annotated[
+    Principal, Depends(require(Permission.READ_ORGANISATION_TRAINING))
+]
+Trainee = Annotated[Principal, Depends(require(Permission.PRACTISE_SCREENING))]
 
 CaseId = Annotated[uuid.UUID, Path(description="The case's id.")]
 
@@ -74,9 +87,15 @@ Cases = Annotated[CaseService, Depends(case_service)]
 
 
 async def screening_service(
-    session: Session, protector: Protector, cases: Cases, catalogues: Catalogues
+    session: Session,
+    protector: Protector,
+    cases: Cases,
+    catalogues: Catalogues,
+    app_settings: AppSettings,
 ) -> ScreeningService:
-    return ScreeningService(session, protector, cases, catalogues)
+    # The training warning, when on: the one extra lookup of the screening path.
+    check = ScreenerTraining(session) if app_settings.training_warning else None
+    return ScreeningService(session, protector, cases, catalogues, check)
 
 
 Screenings = Annotated[ScreeningService, Depends(screening_service)]
@@ -106,6 +125,29 @@ async def statistics_service(session: Session, request: Request) -> StatisticsSe
 
 
 CaseStatistics = Annotated[StatisticsService, Depends(statistics_service)]
+
+
+async def training_service(
+    session: Session, protector: Protector, instruments: Instruments
+) -> TrainingService:
+    return TrainingService(session, protector, instruments)
+
+
+Trainings = Annotated[TrainingService, Depends(training_service)]
+
+
+async def practice_service(session: Session, catalogues: Catalogues) -> PracticeService:
+    return PracticeService(session, catalogues)
+
+
+Practice = Annotated[PracticeService, Depends(practice_service)]
+
+
+async def coverage_service(session: Session) -> CoverageService:
+    return CoverageService(session)
+
+
+TrainingCoverage = Annotated[CoverageService, Depends(coverage_service)]
 
 
 def _case_for(permission: Permission) -> Callable[..., Awaitable[Case]]:

@@ -6,22 +6,26 @@ re-exported here so the service's schemas import from one place.
 """
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 from identification_svc.cases.states import CLOSING_REASONS
 from identification_svc.screening.rules import EXPLOITATION_FORMS
 from shared import fields as shared_fields
-from shared.fields import FREE_TEXT, NOTE_MAX, ONE_LINE, CountyCode, Line, Note
+from shared.auth.policy import OrganisationKind
+from shared.fields import FREE_TEXT, NOTE_MAX, ONE_LINE, CountyCode, CountyOrNational, Line, Note
 
 __all__ = [
     "FREE_TEXT",
     "NOTE_MAX",
     "ONE_LINE",
+    "OTHER_KIND",
+    "AttendeeOrganisationKind",
     "ClosingReason",
     "CountryCode",
     "CountyCode",
+    "CountyOrNational",
     "ExploitationForm",
     "ExploitationForms",
     "Gender",
@@ -76,3 +80,15 @@ ClosingReason = Annotated[
 def unique_forms(forms: list[str]) -> list[str]:
     """Suspected forms as a set in their canonical order (duplicates carry no meaning)."""
     return [form for form in EXPLOITATION_FORMS if form in forms]
+
+
+# An organisation kind of the suite (API.md), or `other` for a body that takes no part in it
+# (a hospital, a school) whose staff come to a training.
+OTHER_KIND: Final = "other"
+ATTENDEE_ORGANISATION_KINDS: Final = (*(kind.value for kind in OrganisationKind), OTHER_KIND)
+AttendeeOrganisationKind = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    AfterValidator(_one_of(ATTENDEE_ORGANISATION_KINDS, "an organisation kind")),
+    WithJsonSchema({"type": "string", "enum": list(ATTENDEE_ORGANISATION_KINDS)}),
+]

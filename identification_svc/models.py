@@ -12,6 +12,7 @@ from identification_svc.consents.models import Consent
 from identification_svc.db import EVENTS
 from identification_svc.persons.models import Person, PersonMatchKey
 from identification_svc.screening.models import Screening
+from identification_svc.training.models import PracticeCount, TrainingParticipant, TrainingSession
 
 __all__ = [
     "EVENTS",
@@ -25,5 +26,8 @@ __all__ = [
     "Person",
     "PersonMatchKey",
     "PossibleDuplicate",
+    "PracticeCount",
     "Screening",
+    "TrainingParticipant",
+    "TrainingSession",
 ]

@@ -71,6 +71,15 @@ class Settings(ServiceSettings):
         ),
     )
 
+    training_warning: bool = Field(
+        default=False,
+        description=(
+            "Whether a screening by a user who has completed no training on the current "
+            "catalogue version carries a warning (`screener_not_trained`) in its answer and "
+            "its audit event. Never a refusal. Off: the screening path does not look."
+        ),
+    )
+
     @field_validator("data_key", "index_key")
     @classmethod
     def _a_32_byte_key(cls, value: SecretStr | None) -> SecretStr | None:

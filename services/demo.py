@@ -53,6 +53,8 @@ USERS: dict[Role, str] = {
     Role.COORDINATOR: "national_agency",
     Role.AUDITOR: "national_agency",
     Role.CONSULAR_OFFICER: "consulate",
+    # The head of the demo police unit: reads its training records.
+    Role.MANAGER: "police",
 }
 
 

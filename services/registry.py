@@ -60,6 +60,13 @@ IDENTIFICATION = Part(
         "/api/v1/screenings",
         "/api/v1/cases",
         "/api/v1/statistics/cases",
+        "/api/v1/statistics/training",
+        "/api/v1/training-sessions",
+        "/api/v1/training-vignettes",
+        "/api/v1/practice-screenings",
+        # Below the gateway's own `/api/v1/me` and `/api/v1/organisations/{id}`.
+        "/api/v1/me/training",
+        "/api/v1/organisations/{organisation_id}/training",
     ),
     publishes=(
         "case.opened",

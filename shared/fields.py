@@ -14,6 +14,7 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
+from shared.auth.policy import NATIONAL
 from shared.geo import is_country, is_county
 
 NOTE_MAX: Final = 2000
@@ -53,6 +54,18 @@ CountyCode = Annotated[
     StringConstraints(max_length=8),
     AfterValidator(_checked(is_county, "an ISO 3166-2:RO county code such as RO-CJ")),
     Field(examples=["RO-IS"]),
+]
+# Where an organisation works: a county, or the whole country (`national`).
+CountyOrNational = Annotated[
+    str,
+    StringConstraints(max_length=16),
+    AfterValidator(
+        _checked(
+            lambda value: value == NATIONAL or is_county(value),
+            "an ISO 3166-2:RO county code (such as RO-CJ) or 'national'",
+        )
+    ),
+    Field(examples=["RO-CJ"]),
 ]
 CountryCode = Annotated[
     str,

@@ -36,6 +36,7 @@ import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import combinations, product
 from operator import itemgetter
 from typing import Final, Literal
@@ -47,6 +48,28 @@ Key = tuple[Hashable, ...]
 Shown = int | str
 Hidden = Literal["primary", "complementary"]
 Dims = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a statistic counts, both included; None leaves that end open."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def holds(self, day: date) -> bool:
+        return (self.first is None or day >= self.first) and (self.last is None or day <= self.last)
+
+    def moments(self) -> tuple[datetime | None, datetime | None]:
+        """The period in UTC: from the start of its first day, and before the start of the
+        day after its last."""
+        return _start_of(self.first), _start_of(
+            self.last + timedelta(days=1) if self.last else None
+        )
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def small(threshold: int = THRESHOLD) -> str:

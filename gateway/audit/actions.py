@@ -3,7 +3,9 @@
 A request is recorded whatever its answer when its method and path are in `RULES`:
 a case opened or corrected, personal data of a case, decisions, consents, resolutions of
 possible duplicates, screenings, referrals and their transitions, repatriations and their
-steps, determinations and cancellation, and acknowledgements of alerts. Any other
+steps, determinations and cancellation, acknowledgements of alerts, and training records
+(sessions, participants, certificates and an organisation's records: practitioners'
+names). Any other
 request is recorded only when it is refused for want of authentication or permission
 (401, 403), under a name made the same way from its first path segment.
 
@@ -53,6 +55,8 @@ class Rule:
     personal_data: bool = False
     # The action's verb whatever the method (`resolve`), unless the pattern has `{verb}`.
     verb: str | None = None
+    # The answer's `warnings` (a screening's training warning) go into the event.
+    warnings: bool = False
 
 
 def _rule(
@@ -77,7 +81,7 @@ RULES: tuple[Rule, ...] = (
     _rule("cases/{case}/consents/{id}", "case.consent", "consent"),
     _rule("cases/{case}/consents/{id}/{verb}", "case.consent", "consent"),
     _rule("cases/{case}/duplicates/{id}", "case.duplicate", "case", "POST", verb="resolve"),
-    _rule("screenings", "screening", "screening", "POST"),
+    _rule("screenings", "screening", "screening", "POST", warnings=True),
     _rule("referrals", "referral", "referral", "POST"),
     _rule("referrals/{id}/{verb}", "referral", "referral", "POST"),
     _rule("repatriations", "repatriation", "repatriation", "POST"),
@@ -88,6 +92,43 @@ RULES: tuple[Rule, ...] = (
     # After the determinations: any other action on a repatriation (`cancel`).
     _rule("repatriations/{id}/{verb}", "repatriation", "repatriation", "POST"),
     _rule("alerts/{id}/{verb}", "alert", "alert", "POST"),
+    # Training records name practitioners: reads of them fail closed, like a person's.
+    _rule("training-sessions", "training.session", "training_session", "POST"),
+    _rule(
+        "training-sessions/{id}",
+        "training.session",
+        "training_session",
+        "GET",
+        "HEAD",
+        "PATCH",
+        personal_data=True,
+    ),
+    _rule(
+        "training-sessions/{id}/participants", "training.participant", "training_session", "POST"
+    ),
+    _rule(
+        "training-sessions/*/participants/{id}",
+        "training.participant",
+        "training_participant",
+        "PATCH",
+    ),
+    _rule(
+        "training-sessions/*/participants/{id}/certificate",
+        "training.certificate",
+        "training_participant",
+        "GET",
+        "HEAD",
+        personal_data=True,
+    ),
+    _rule(
+        "organisations/{id}/training",
+        "organisation.training",
+        "organisation",
+        "GET",
+        "HEAD",
+        collection=True,
+        personal_data=True,
+    ),
 )
 
 
@@ -99,6 +140,8 @@ class Action:
     case_id: uuid.UUID | None
     # A read of personal data: its answer is withheld when it cannot be recorded.
     fail_closed: bool = False
+    # The answer's warnings are recorded with the event.
+    answer_warnings: bool = False
 
 
 def classify(method: str, path: str) -> Action | None:
@@ -122,7 +165,14 @@ def classify(method: str, path: str) -> Action | None:
         if rule.resource_type == "case" and "id" not in captured:
             resource_id = case_id
         fail_closed = rule.personal_data and method in _READS
-        return Action(f"{rule.noun}.{verb}", rule.resource_type, resource_id, case_id, fail_closed)
+        return Action(
+            f"{rule.noun}.{verb}",
+            rule.resource_type,
+            resource_id,
+            case_id,
+            fail_closed,
+            answer_warnings=rule.warnings,
+        )
     return None
 
 

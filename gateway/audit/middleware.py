@@ -16,6 +16,7 @@ without control or invisible format characters, else 422 naming the header.
 
 import json
 import logging
+import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -39,6 +40,8 @@ _REFUSALS = frozenset({401, 403})
 _SIGN_IN_NOTE = "refused_sign_in"
 # Answers larger than this are not searched for the ids of what they created.
 _MAX_PARSED_ANSWER = 1024 * 1024
+_MAX_WARNINGS = 10
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 logger = logging.getLogger("nirm.audit")
 
 
@@ -141,10 +144,13 @@ def audit_event(
     elif action is None:
         action = refused_action(scope["method"], scope["path"])
     resource_id, case_id = action.resource_id, action.case_id
-    if 200 <= status < 300 and (resource_id is None or case_id is None):
+    warnings = None
+    if 200 <= status < 300 and (resource_id is None or case_id is None or action.answer_warnings):
         answer = _answer_object(held)
         resource_id = resource_id or as_uuid(answer.get("id"))
         case_id = case_id or as_uuid(answer.get("case_id"))
+        if action.answer_warnings:
+            warnings = _warning_codes(answer.get("warnings"))
     if refused_sign_in:
         actor_name = _clean(state[_SIGN_IN_NOTE], 200) or None
     else:
@@ -171,7 +177,20 @@ def audit_event(
         forwarded_for=_clean(_header(scope, b"x-forwarded-for"), 256),
         purpose=purpose,
         replayed=headers.get(b"idempotent-replayed") == b"true",
+        warnings=warnings,
     )
+
+
+def _warning_codes(warnings: object) -> list[str] | None:
+    """The codes of an answer's `warnings` (`[{code, ...}]`), as words; None for none."""
+    if not isinstance(warnings, list):
+        return None
+    codes = [
+        w["code"]
+        for w in warnings[:_MAX_WARNINGS]
+        if isinstance(w, dict) and isinstance(w.get("code"), str) and _CODE.match(w["code"])
+    ]
+    return codes or None
 
 
 def _raw_path(scope: Scope) -> str:

@@ -45,12 +45,15 @@ class AuditEvent(Base):
     forwarded_for: Mapped[str | None] = mapped_column(String(256))
     purpose: Mapped[str | None] = mapped_column(String(200))
     replayed: Mapped[bool] = mapped_column(Boolean)
+    # Codes of the warnings the answer gave (a screening's `screener_not_trained`), if any.
+    warnings: Mapped[list[str] | None] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
     def content(self) -> dict[str, Any]:
-        """Every field but the hash, as JSON values: what the hash is computed over."""
-        return {
+        """Every field but the hash, as JSON values: what the hash is computed over.
+        `warnings` only when there are some, so events from before it hash as they did."""
+        content = {
             "id": str(self.id),
             "sequence": self.sequence,
             "occurred_at": self.occurred_at.isoformat(),
@@ -73,6 +76,9 @@ class AuditEvent(Base):
             "replayed": self.replayed,
             "prev_hash": self.prev_hash,
         }
+        if self.warnings is not None:
+            content["warnings"] = list(self.warnings)
+        return content
 
 
 class AuditChainHead(Base):

@@ -36,6 +36,10 @@ class AuditEventOut(BaseModel):
     forwarded_for: str | None = Field(description="`X-Forwarded-For` as the client sent it")
     purpose: str | None = Field(description="`X-Purpose` as the client declared it")
     replayed: bool = Field(description="Answered from an earlier request's Idempotency-Key")
+    warnings: list[str] | None = Field(
+        default=None,
+        description="Codes of the warnings the answer gave, such as `screener_not_trained`",
+    )
     prev_hash: str
     hash: str
 

@@ -35,6 +35,8 @@ RETURNED_RESPONSE_HEADERS = frozenset(
     {
         b"cache-control",
         b"content-language",
+        # A page a service serves (a training certificate) says what it may load.
+        b"content-security-policy",
         b"content-type",
         b"etag",
         b"idempotent-replayed",

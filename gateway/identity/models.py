@@ -7,27 +7,12 @@ new password, other roles) and is refused at the gateway.
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gateway.db import Base
 from shared.db import JSONType, UTCDateTime, new_id, utcnow
-
-
-class OrganisationKind(StrEnum):
-    POLICE = "police"
-    PROSECUTION = "prosecution"
-    LABOUR_INSPECTORATE = "labour_inspectorate"
-    SOCIAL_SERVICES = "social_services"
-    CHILD_PROTECTION = "child_protection"
-    NGO = "ngo"
-    PROVIDER = "provider"
-    NATIONAL_AGENCY = "national_agency"
-    MINISTRY_IT = "ministry_it"
-    CONSULATE = "consulate"
-    INTERNATIONAL_ORG = "international_org"
 
 
 class Organisation(Base):

@@ -7,14 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from gateway.gatekeeper import authenticate
-from gateway.identity.models import ApiClient, Organisation, OrganisationKind, User
+from gateway.identity.models import ApiClient, Organisation, User
 from gateway.identity.schemas import (
     ClientCreate,
     ClientCreated,
     ClientOut,
     ClientPage,
     ClientUpdate,
-    County,
     Me,
     MeOrganisation,
     OrganisationCreate,
@@ -28,9 +27,10 @@ from gateway.identity.schemas import (
 from gateway.identity.service import AccountService
 from gateway.state import gateway_state
 from shared.auth.deps import CurrentPrincipal, require
-from shared.auth.policy import Permission
+from shared.auth.policy import OrganisationKind, Permission
 from shared.db import utcnow
 from shared.errors import error_responses
+from shared.fields import CountyOrNational
 from shared.pagination import PageQuery
 from shared.web import Session
 
@@ -117,7 +117,7 @@ async def list_organisations(
     accounts: Accounts,
     page: PageQuery,
     kind: OrganisationKind | None = None,
-    county: Annotated[County | None, Query()] = None,
+    county: Annotated[CountyOrNational | None, Query()] = None,
 ) -> OrganisationPage:
     rows, cursor = await accounts.organisations(page, kind=kind, county=county)
     return OrganisationPage(items=[_organisation_out(row) for row in rows], next_cursor=cursor)

@@ -6,16 +6,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from gateway.identity.models import OrganisationKind
-from shared.auth.policy import NATIONAL, Role
-from shared.geo import is_county
+from shared.auth.policy import OrganisationKind, Role
+from shared.fields import CountyOrNational
 from shared.pagination import Page
-
-
-def _county_or_national(value: str) -> str:
-    if value != NATIONAL and not is_county(value):
-        raise ValueError("must be an ISO 3166-2:RO county code (such as RO-CJ) or 'national'")
-    return value
 
 
 def _distinct_roles(roles: list[Role]) -> list[Role]:
@@ -24,9 +17,6 @@ def _distinct_roles(roles: list[Role]) -> list[Role]:
     return roles
 
 
-County = Annotated[
-    str, Field(max_length=16, examples=["RO-CJ"]), AfterValidator(_county_or_national)
-]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Username = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$", max_length=64)
@@ -45,7 +35,7 @@ class _Request(BaseModel):
 class OrganisationCreate(_Request):
     name: Name = Field(examples=["IPJ Cluj - Serviciul de combatere a criminalității organizate"])
     kind: OrganisationKind
-    county: County
+    county: CountyOrNational
 
 
 class OrganisationOut(BaseModel):

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity import credentials
 from gateway.identity.account_states import AccountStates
-from gateway.identity.models import ApiClient, Organisation, OrganisationKind, User
+from gateway.identity.models import ApiClient, Organisation, User
 from gateway.identity.repository import IdentityRepository
 from gateway.identity.schemas import (
     ClientCreate,
@@ -25,7 +25,7 @@ from gateway.identity.schemas import (
     UserUpdate,
 )
 from gateway.tokens.repository import RefreshTokenRepository
-from shared.auth.policy import NATIONAL, Role
+from shared.auth.policy import NATIONAL, OrganisationKind, Role
 from shared.auth.principal import Principal
 from shared.errors import Conflict, NotFound, ValidationProblem
 from shared.pagination import PageParams

@@ -25,6 +25,10 @@ class Screening(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # The screening organisation's kind and county, from the screener's token: what the
+    # training coverage counts organisations by (null before they were kept).
+    organisation_kind: Mapped[str | None] = mapped_column(String(32))
+    organisation_county: Mapped[str | None] = mapped_column(String(16))
     screened_by: Mapped[uuid.UUID] = mapped_column(Uuid)
     catalogue_version: Mapped[int] = mapped_column(ForeignKey("catalogue_versions.version"))
     rule_set_version: Mapped[str] = mapped_column(String(8))

@@ -26,7 +26,8 @@ async def create_screening(
     and store the screening. Every outcome comes with its explanation, per profile and
     dimension. Without `case_id`, an outcome other than `no_indication` opens a case
     (`potential`, or `presumed` for a presumed victim) and answers its id."""
-    return ScreeningOut.of(await screenings.create(principal, body), protector)
+    screening = await screenings.create(principal, body)
+    return ScreeningOut.of(screening, protector, await screenings.warnings(principal))
 
 
 @router.get("", response_model=ScreeningPage, responses=error_responses(401, 403, 404, 422))

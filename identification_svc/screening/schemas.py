@@ -3,7 +3,7 @@
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -74,8 +74,11 @@ _EXAMPLE: dict[str, Any] = {
 }
 
 
-class ScreeningCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+class ScreeningAnswers(BaseModel):
+    """What a screening evaluates: the catalogue version, the suspected forms, the facts of
+    the subject and context, and the answers (a real screening, or a practice one)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     catalogue_version: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] | None = Field(
         default=None, description="Default: the latest published version."
@@ -87,6 +90,11 @@ class ScreeningCreate(BaseModel):
     subject: Subject = Field(default_factory=Subject)
     context: Context = Field(default_factory=Context)
     answers: list[AnswerIn] = Field(default_factory=list, max_length=MAX_ANSWERS)
+
+
+class ScreeningCreate(ScreeningAnswers):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+
     case_id: uuid.UUID | None = Field(
         default=None, description="Attach to this case instead of opening one."
     )
@@ -115,6 +123,23 @@ class ProfileResult(BaseModel):
     ignored: list[str]
 
 
+class ScreeningWarning(BaseModel):
+    """Something the screener is told with the answer; it never stops a screening."""
+
+    code: Literal["screener_not_trained"] = Field(
+        description="`screener_not_trained`: the screener has completed no training on the "
+        "current catalogue version (only with `NIRM_IDENTIFICATION_TRAINING_WARNING` on)."
+    )
+    detail: str
+    catalogue_version: int | None = Field(
+        default=None, description="The catalogue version the warning is about."
+    )
+
+
+def _absent(value: Any) -> bool:
+    return value is None
+
+
 class ScreeningOut(BaseModel):
     """A stored screening: its result, the versions it used, and what was answered."""
 
@@ -132,9 +157,20 @@ class ScreeningOut(BaseModel):
     subject: Subject
     context: Context
     answers: list[AnswerIn]
+    warnings: list[ScreeningWarning] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Only in the answer that made the screening, when there is something to "
+        "tell the screener; the gateway's audit event of the screening keeps the codes.",
+    )
 
     @classmethod
-    def of(cls, screening: Screening, protector: PersonalDataProtector) -> "ScreeningOut":
+    def of(
+        cls,
+        screening: Screening,
+        protector: PersonalDataProtector,
+        warnings: list[ScreeningWarning] | None = None,
+    ) -> "ScreeningOut":
         result = screening.result
         notes: dict[str, str] = {}
         if screening.answer_notes_sealed is not None:
@@ -158,6 +194,7 @@ class ScreeningOut(BaseModel):
                 AnswerIn.model_validate({**answer, "note": notes.get(answer["indicator"])})
                 for answer in screening.answers
             ],
+            warnings=warnings,
         )
 
 

@@ -7,11 +7,16 @@ an indication opens one (`potential`, or `presumed` for a presumed victim) owned
 caller's organisation; with a case, the screening joins it, and a presumed-victim outcome
 makes a `potential` case `presumed`. The answers' notes are stored apart from the answers,
 sealed like personal data: a note may name people.
+
+The evaluation (`evaluated`) is the same for practice screenings (`training/`), which
+store nothing. The answer may carry warnings for the screener from a `ScreenerCheck`
+(the training warning, off by default: then none is asked and nothing is looked up).
 """
 
 import json
 import uuid
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,14 +28,19 @@ from identification_svc.cases.service import (
     screening_basis,
 )
 from identification_svc.cases.states import Status
-from identification_svc.catalogue.service import CatalogueService
+from identification_svc.catalogue.service import CatalogueService, PinnedCatalogue
 from identification_svc.db import save
 from identification_svc.fields import unique_forms
 from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.screening.models import Screening
 from identification_svc.screening.repository import ScreeningRepository
 from identification_svc.screening.rules import ScreeningResult, evaluate
-from identification_svc.screening.schemas import AnswerIn, ScreeningCreate
+from identification_svc.screening.schemas import (
+    AnswerIn,
+    ScreeningAnswers,
+    ScreeningCreate,
+    ScreeningWarning,
+)
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
 from shared.errors import Conflict, FieldError, NotFound, Problem
@@ -42,6 +52,12 @@ class ScreeningNotFound(NotFound):
         super().__init__("There is no screening with this id that you may see.")
 
 
+class ScreenerCheck(Protocol):
+    """A look at the screener before answering (the training warning, `training/`)."""
+
+    async def warnings_for(self, principal: Principal) -> list[ScreeningWarning] | None: ...
+
+
 class ScreeningService:
     def __init__(
         self,
@@ -49,12 +65,14 @@ class ScreeningService:
         protector: PersonalDataProtector,
         cases: CaseService,
         catalogues: CatalogueService,
+        screener_check: ScreenerCheck | None = None,
     ) -> None:
         self.session = session
         self.protector = protector
         self.repository = ScreeningRepository(session)
         self.cases = cases
         self.catalogues = catalogues
+        self.screener_check = screener_check
 
     async def get(self, principal: Principal, screening_id: uuid.UUID) -> Screening:
         screening = await self.repository.get_visible(principal, screening_id)
@@ -71,7 +89,7 @@ class ScreeningService:
 
     async def create(self, principal: Principal, data: ScreeningCreate) -> Screening:
         catalogue = await self.catalogues.pinned(data.catalogue_version)
-        _check_answers(data.answers, catalogue.codes)
+        result = evaluated(catalogue, data)
         case = None
         if data.case_id is not None:
             case = await self.cases.repository.get_visible(principal, data.case_id)
@@ -80,14 +98,6 @@ class ScreeningService:
             if case.status == "closed":
                 raise Conflict("The case is closed; reopen it before screening again.")
         forms = unique_forms(data.exploitation_forms)
-        result = evaluate(
-            catalogue.indicators,
-            {answer.indicator: answer.answer for answer in data.answers},
-            age=data.subject.age,
-            possibly_minor=data.subject.possibly_minor,
-            exploitation_forms=forms,
-            act_recorded=data.context.act_recorded,
-        )
         case_id = case.id if case is not None else None
         opens_case = case is None and result.outcome != "no_indication"
         if opens_case:
@@ -96,6 +106,8 @@ class ScreeningService:
             id=new_id(),
             case_id=case_id,
             organisation_id=principal.organisation_id,
+            organisation_kind=principal.organisation_kind[:32] or None,
+            organisation_county=principal.county[:16] or None,
             screened_by=principal.subject_id,
             catalogue_version=catalogue.version,
             rule_set_version=result.rule_set_version,
@@ -121,6 +133,28 @@ class ScreeningService:
             )
         await save(self.session)
         return screening
+
+    async def warnings(self, principal: Principal) -> list[ScreeningWarning] | None:
+        """What the screener is told with the answer, if anything. Without a screener check
+        (the training warning is off) it looks at nothing."""
+        if self.screener_check is None:
+            return None
+        return await self.screener_check.warnings_for(principal)
+
+
+def evaluated(catalogue: PinnedCatalogue, data: ScreeningAnswers) -> ScreeningResult:
+    """The one evaluation of a screening, real or practice: the answers checked whole
+    against the pinned catalogue version (422 naming `answers.N.indicator`), then the
+    engine."""
+    _check_answers(data.answers, catalogue.codes)
+    return evaluate(
+        catalogue.indicators,
+        {answer.indicator: answer.answer for answer in data.answers},
+        age=data.subject.age,
+        possibly_minor=data.subject.possibly_minor,
+        exploitation_forms=unique_forms(data.exploitation_forms),
+        act_recorded=data.context.act_recorded,
+    )
 
 
 def _check_answers(answers: Sequence[AnswerIn], codes: frozenset[str]) -> None:

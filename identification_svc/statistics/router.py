@@ -1,31 +1,57 @@
-"""Routes of `/api/v1/statistics/cases`: de-identified counts of cases."""
+"""Routes of `/api/v1/statistics`: de-identified counts of cases, and of training
+coverage (`training/`)."""
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
-from identification_svc.dependencies import CaseStatistics, StatisticsReader
-from identification_svc.statistics.schemas import DIMENSIONS, CaseStatisticsOut, Dimension
-from identification_svc.statistics.settled import Period
+from identification_svc.dependencies import (
+    CaseStatistics,
+    StatisticsReader,
+    TrainingCoverage,
+    TrainingManager,
+)
+from identification_svc.statistics.schemas import DIMENSIONS, CaseStatisticsOut
+from identification_svc.training.coverage import MEASURES, Measure
+from identification_svc.training.schemas import TrainingStatisticsOut
 from shared.errors import ValidationProblem, error_responses
+from shared.statistics import Period
 
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
 
+D = TypeVar("D", bound=str)
 
-def _dimensions(group_by: str | None) -> list[Dimension]:
+
+def _dimensions(group_by: str | None, offered: Sequence[D]) -> list[D]:
     names = [name.strip() for name in group_by.split(",")] if group_by else []
-    chosen: list[Dimension] = []
+    chosen: list[D] = []
     for name in names:
-        dimension = next((d for d in DIMENSIONS if d == name), None)
+        dimension = next((d for d in offered if d == name), None)
         if dimension is None:
             raise ValidationProblem(
-                "group_by", f"Each dimension must be one of {', '.join(DIMENSIONS)}."
+                "group_by", f"Each dimension must be one of {', '.join(offered)}."
             )
         if dimension in chosen:
             raise ValidationProblem("group_by", f"'{dimension}' is named twice.")
         chosen.append(dimension)
     return chosen
+
+
+def _period(first: date | None, last: date | None) -> None:
+    if first is not None and last is not None and last < first:
+        raise ValidationProblem("to", "The period must not end before it starts.")
+
+
+GroupBy = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Comma-separated dimensions (see the answer's `group_by`).",
+        examples=["county"],
+    ),
+]
 
 
 @router.get(
@@ -54,6 +80,36 @@ async def get_case_statistics(
     """Counts of the cases opened in the period (every case of the mechanism), by the
     dimensions asked; a count under 5 is `"<5"`, and a count is `"suppressed"` where a
     total would otherwise give a small one away."""
-    if first is not None and last is not None and last < first:
-        raise ValidationProblem("to", "The period must not end before it starts.")
-    return await statistics.cases(_dimensions(group_by), Period(first, last))
+    _period(first, last)
+    return await statistics.cases(_dimensions(group_by, DIMENSIONS), Period(first, last))
+
+
+@router.get(
+    "/training/{measure}",
+    response_model=TrainingStatisticsOut,
+    responses=error_responses(401, 403, 422),
+)
+async def get_training_statistics(
+    measure: Annotated[Measure, Path(description="What is counted.")],
+    principal: TrainingManager,
+    coverage: TrainingCoverage,
+    group_by: GroupBy = None,
+    first: Annotated[date | None, Query(alias="from", description="First day counted.")] = None,
+    last: Annotated[date | None, Query(alias="to", description="Last day counted.")] = None,
+) -> TrainingStatisticsOut:
+    """Training coverage, for coordinators, de-identified and suppressed as the case
+    statistics are:
+
+    - `trained_workers`: people who completed a training held in the period, by
+      `organisation_kind`, `county` and `catalogue_version` taught;
+    - `retired_version_workers`: people trained only on catalogue versions since retired
+      (their latest such training held in the period), by `organisation_kind`, `county`
+      and the newest `catalogue_version` they completed;
+    - `screening_organisations`: organisations that screened in the period, by
+      `organisation_kind`, `county` and `members_trained` (`current_version`,
+      `other_version_only`, or `none`: screening without any trained member);
+    - `practice_screenings`: practice screenings made in the period, by
+      `catalogue_version`, `vignette`, `matched`, `organisation_kind` and `county`."""
+    _period(first, last)
+    dimensions = _dimensions(group_by, MEASURES[measure])
+    return await coverage.statistics(measure, dimensions, Period(first, last))

@@ -24,8 +24,8 @@ from identification_svc.statistics.schemas import (
     CaseStatisticsOut,
     Dimension,
 )
-from identification_svc.statistics.settled import Period, SettledStatistics
-from shared.statistics import THRESHOLD
+from identification_svc.statistics.settled import SettledStatistics
+from shared.statistics import THRESHOLD, Period
 
 
 class StatisticsService:

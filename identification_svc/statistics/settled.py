@@ -23,8 +23,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as day_start
+from datetime import datetime, timedelta
 from typing import Final
 
 from fastapi import FastAPI
@@ -32,7 +31,7 @@ from fastapi import FastAPI
 from identification_svc.statistics.repository import StatisticsRepository
 from shared.db import Database, utcnow
 from shared.errors import ServiceUnavailable
-from shared.statistics import Statistics
+from shared.statistics import Period, Statistics
 
 UNSPECIFIED_FORM: Final = "unspecified"
 UNKNOWN_COUNTY: Final = "unknown"
@@ -46,14 +45,6 @@ MAX_PERIODS = 32
 # How often the job looks whether the whole period must be settled again.
 REFRESH_INTERVAL_SECONDS = 60.0
 logger = logging.getLogger("nirm.statistics")
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days opened, both included; None leaves that end open."""
-
-    first: date | None = None
-    last: date | None = None
 
 
 @dataclass(frozen=True)
@@ -116,10 +107,7 @@ class SettledStatistics:
             repository = StatisticsRepository(session)
             version = await repository.version()
             as_of = utcnow()
-            rows = await repository.combinations(
-                _start_of(period.first),
-                _start_of(period.last + timedelta(days=1)) if period.last else None,
-            )
+            rows = await repository.combinations(*period.moments())
         counted: Counter[tuple[Hashable, ...]] = Counter()
         for year, forms, gender, is_child, county, status, count in rows:
             counted[
@@ -168,10 +156,6 @@ def _at_least(settled: tuple[int, int], asked: tuple[int, int]) -> bool:
     """Whether a pattern settled at one version counts the caseload at another: versions
     only grow (cases are never deleted, row versions only go up)."""
     return settled[0] >= asked[0] and settled[1] >= asked[1]
-
-
-def _start_of(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, day_start.min, tzinfo=UTC)
 
 
 async def refresh_job(app: FastAPI) -> None:

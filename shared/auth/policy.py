@@ -19,7 +19,25 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
     CONSULAR_OFFICER = "consular_officer"
+    # The head of an organisation or unit: reads its organisation's training records.
+    MANAGER = "manager"
     SYSTEM = "system"
+
+
+class OrganisationKind(StrEnum):
+    """What an organisation taking part in the mechanism is (API.md, Identity)."""
+
+    POLICE = "police"
+    PROSECUTION = "prosecution"
+    LABOUR_INSPECTORATE = "labour_inspectorate"
+    SOCIAL_SERVICES = "social_services"
+    CHILD_PROTECTION = "child_protection"
+    NGO = "ngo"
+    PROVIDER = "provider"
+    NATIONAL_AGENCY = "national_agency"
+    MINISTRY_IT = "ministry_it"
+    CONSULATE = "consulate"
+    INTERNATIONAL_ORG = "international_org"
 
 
 class Permission(StrEnum):
@@ -46,6 +64,9 @@ class Permission(StrEnum):
     READ_STATISTICS = "read_statistics"
     READ_AUDIT = "read_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_TRAINING = "manage_training"
+    READ_ORGANISATION_TRAINING = "read_organisation_training"
+    PRACTISE_SCREENING = "practise_screening"
 
 
 R = Role
@@ -86,6 +107,14 @@ POLICY: dict[Permission, frozenset[Role]] = {
     P.READ_STATISTICS: _PRACTITIONERS | {R.AUDITOR},
     P.READ_AUDIT: frozenset({R.COORDINATOR, R.AUDITOR}),
     P.MANAGE_ACCOUNTS: frozenset({R.ADMIN}),
+    # Record training sessions and attendance, issue certificates, read training coverage.
+    P.MANAGE_TRAINING: frozenset({R.COORDINATOR}),
+    # The training records of an organisation's members: its managers (coordinators: within
+    # their scope).
+    P.READ_ORGANISATION_TRAINING: frozenset({R.MANAGER, R.COORDINATOR}),
+    # Vignettes and practice screenings: whoever screens, and a provider's staff, who meet
+    # victims too; a practice stores nothing.
+    P.PRACTISE_SCREENING: _PRACTITIONERS | {R.PROVIDER},
 }
 
 ROLES = frozenset(r.value for r in Role)

@@ -8,6 +8,15 @@ from gateway.audit.actions import Action, classify, refused_action
 
 CASE = uuid.uuid4()
 OTHER = uuid.uuid4()
+SESSION = "training_session"
+PARTICIPANT = "training_participant"
+# Reads whose answer is withheld when the event cannot be written.
+PERSONAL_DATA_READS = {
+    "case.person.read",
+    "training.session.read",
+    "training.certificate.read",
+    "organisation.training.list",
+}
 
 
 @pytest.mark.parametrize(
@@ -79,13 +88,69 @@ OTHER = uuid.uuid4()
             None,
         ),
         ("POST", f"/api/v1/alerts/{OTHER}/acknowledge", "alert.acknowledge", "alert", OTHER, None),
+        ("POST", "/api/v1/training-sessions", "training.session.create", SESSION, None, None),
+        (
+            "GET",
+            f"/api/v1/training-sessions/{OTHER}",
+            "training.session.read",
+            SESSION,
+            OTHER,
+            None,
+        ),
+        (
+            "PATCH",
+            f"/api/v1/training-sessions/{OTHER}",
+            "training.session.update",
+            SESSION,
+            OTHER,
+            None,
+        ),
+        (
+            "POST",
+            f"/api/v1/training-sessions/{OTHER}/participants",
+            "training.participant.create",
+            SESSION,
+            OTHER,
+            None,
+        ),
+        (
+            "PATCH",
+            f"/api/v1/training-sessions/{CASE}/participants/{OTHER}",
+            "training.participant.update",
+            PARTICIPANT,
+            OTHER,
+            None,
+        ),
+        (
+            "GET",
+            f"/api/v1/training-sessions/{CASE}/participants/{OTHER}/certificate",
+            "training.certificate.read",
+            PARTICIPANT,
+            OTHER,
+            None,
+        ),
+        (
+            "GET",
+            f"/api/v1/organisations/{OTHER}/training",
+            "organisation.training.list",
+            "organisation",
+            OTHER,
+            None,
+        ),
     ],
 )
 def test_the_audited_requests_are_named_by_resource_and_verb(
     method, path, name, resource_type, resource_id, case_id
 ) -> None:
-    fail_closed = name == "case.person.read"
-    assert classify(method, path) == Action(name, resource_type, resource_id, case_id, fail_closed)
+    expected = Action(
+        name,
+        resource_type,
+        resource_id,
+        case_id,
+        fail_closed=name in PERSONAL_DATA_READS,
+        answer_warnings=name == "screening.create",
+    )
+    assert classify(method, path) == expected
 
 
 @pytest.mark.parametrize(
@@ -104,6 +169,13 @@ def test_the_audited_requests_are_named_by_resource_and_verb(
         ("GET", f"/api/v1/referrals/{OTHER}"),
         ("GET", f"/api/v1/repatriations/{OTHER}/determinations"),
         ("GET", "/api/v1/screenings"),
+        # Training: the list shows no names, one's own record is one's own, practice
+        # stores nothing.
+        ("GET", "/api/v1/training-sessions"),
+        ("GET", "/api/v1/me/training"),
+        ("GET", "/api/v1/training-vignettes"),
+        ("POST", "/api/v1/practice-screenings"),
+        ("GET", f"/api/v1/organisations/{OTHER}"),
         ("GET", "/api/v1/cases//person"),
         ("GET", "/api/v1"),
         ("GET", "/cases/x/person"),

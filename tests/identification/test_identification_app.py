@@ -33,7 +33,28 @@ OPERATIONS = {
     ("get", "/api/v1/cases/{case_id}/consents"): "list_consents",
     ("post", "/api/v1/cases/{case_id}/consents/{consent_id}/withdraw"): "withdraw_consent",
     ("get", "/api/v1/statistics/cases"): "get_case_statistics",
+    ("get", "/api/v1/statistics/training/{measure}"): "get_training_statistics",
+    ("post", "/api/v1/training-sessions"): "create_training_session",
+    ("get", "/api/v1/training-sessions"): "list_training_sessions",
+    ("get", "/api/v1/training-sessions/{session_id}"): "get_training_session",
+    ("patch", "/api/v1/training-sessions/{session_id}"): "update_training_session",
+    ("post", "/api/v1/training-sessions/{session_id}/participants"): "add_training_participant",
+    (
+        "patch",
+        "/api/v1/training-sessions/{session_id}/participants/{participant_id}",
+    ): "update_training_participant",
+    (
+        "get",
+        "/api/v1/training-sessions/{session_id}/participants/{participant_id}/certificate",
+    ): "get_training_certificate",
+    ("get", "/api/v1/me/training"): "get_my_training",
+    ("get", "/api/v1/organisations/{organisation_id}/training"): "get_organisation_training",
+    ("get", "/api/v1/training-vignettes"): "list_training_vignettes",
+    ("get", "/api/v1/training-vignettes/{code}"): "get_training_vignette",
+    ("post", "/api/v1/practice-screenings"): "create_practice_screening",
 }
+# Any authenticated caller may call these: there is no permission to lack.
+OPEN_TO_EVERY_TOKEN = {"get_my_training"}
 
 
 def keyed(**values: Any) -> Settings:
@@ -84,7 +105,13 @@ def test_keys_are_read_from_the_environment_and_never_shown(
 
 
 def test_every_setting_of_the_service_is_described() -> None:
-    for name in ("data_key", "retired_data_keys", "index_key", "reflection_period_days"):
+    for name in (
+        "data_key",
+        "retired_data_keys",
+        "index_key",
+        "reflection_period_days",
+        "training_warning",
+    ):
         assert Settings.model_fields[name].description
 
 
@@ -110,7 +137,11 @@ def test_every_operation_has_its_stable_operation_id_and_a_tag(openapi: dict[str
 def test_errors_are_declared_as_problem_details(openapi: dict[str, Any]) -> None:
     for methods in openapi["paths"].values():
         for operation in methods.values():
-            assert {"401", "403"} <= set(operation["responses"])
+            assert "401" in operation["responses"]
+            if operation["operationId"] in OPEN_TO_EVERY_TOKEN:
+                assert "403" not in operation["responses"]
+                continue
+            assert "403" in operation["responses"]
             content = operation["responses"]["403"]["content"]
             assert "application/problem+json" in content
             refs = [c.get("schema", {}).get("$ref", "") for c in content.values()]
@@ -127,7 +158,24 @@ def test_every_schema_is_named_and_main_requests_have_examples(openapi: dict[str
         "PersonData",
         "ConsentCreate",
         "DuplicateResolutionCreate",
+        "TrainingSessionCreate",
+        "PracticeScreeningCreate",
+        "TrainingStatisticsOut",
     ):
         assert schemas[name]["examples"], name
-    for name in ("CasePage", "ScreeningPage", "ConsentPage", "CataloguePage"):
+    for name in (
+        "CasePage",
+        "ScreeningPage",
+        "ConsentPage",
+        "CataloguePage",
+        "TrainingSessionPage",
+        "TrainingVignettePage",
+        "OrganisationTraining",
+    ):
         assert name in schemas
+
+
+def test_the_certificate_is_documented_as_an_html_page(openapi: dict[str, Any]) -> None:
+    path = "/api/v1/training-sessions/{session_id}/participants/{participant_id}/certificate"
+    answer = openapi["paths"][path]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"text/html"}

@@ -4,6 +4,7 @@ gives a suppressed count away by subtraction."""
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from itertools import combinations, product
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.statistics import SUPPRESSED, THRESHOLD, Statistics, Table
+from shared.statistics import SUPPRESSED, THRESHOLD, Period, Statistics, Table
 
 SMALL = "<5"
 Key = tuple[Hashable, ...]
@@ -218,3 +219,15 @@ def test_malformed_counts_are_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         Statistics(cases).table(group_by)
+
+
+def test_a_period_holds_its_days_both_included_and_spans_them_in_utc() -> None:
+    period = Period(date(2026, 1, 1), date(2026, 1, 31))
+    assert [period.holds(date(2026, 1, d)) for d in (1, 31)] == [True, True]
+    assert period.holds(date(2025, 12, 31)) is period.holds(date(2026, 2, 1)) is False
+    assert period.moments() == (
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    assert Period().moments() == (None, None)
+    assert Period().holds(date(1, 1, 1))

@@ -9,7 +9,7 @@ so a test says exactly when events have been delivered.
 import base64
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,8 +138,11 @@ def gateway_settings(databases: DatabaseFactory, data_dir: Path) -> GatewaySetti
     )
 
 
-def service_settings(name: str, databases: DatabaseFactory, jwks_json: str) -> Any:
-    """Settings of service `name` as the runner would give them, on a fresh database."""
+def service_settings(
+    name: str, databases: DatabaseFactory, jwks_json: str, **overrides: Any
+) -> Any:
+    """Settings of service `name` as the runner would give them, on a fresh database
+    (`overrides` set the part's own settings)."""
     part = next(p for p in SERVICES if p.name == name)
     extra = {key: new_key() for key in part.keys}
     return part.settings_class()(
@@ -148,7 +151,7 @@ def service_settings(name: str, databases: DatabaseFactory, jwks_json: str) -> A
         service_urls=SERVICE_URLS,
         subscriptions=subscriptions(),
         run_relay=False,
-        **extra,
+        **{**extra, **overrides},
     )
 
 
@@ -158,9 +161,11 @@ async def running_suite(
     databases: DatabaseFactory | None = None,
     *,
     transport: SuiteTransport | None = None,
+    service_overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[Suite]:
     """The gateway, and with `databases` the real services behind it; without them the
-    gateway reaches only what `transport` holds (by default, nothing)."""
+    gateway reaches only what `transport` holds (by default, nothing). `service_overrides`
+    gives a service settings of its own, by part name."""
     transport = transport or SuiteTransport()
     recorder = RecordingTransport(transport)
     app = create_gateway_app(settings, transport=recorder)
@@ -168,8 +173,9 @@ async def running_suite(
     services: dict[str, FastAPI] = {}
     if databases is not None:
         for part in SERVICES:
+            own = (service_overrides or {}).get(part.name, {})
             services[part.name] = part.create_app(
-                service_settings(part.name, databases, jwks_json), transport=transport
+                service_settings(part.name, databases, jwks_json, **own), transport=transport
             )
     transport.add("gateway", app)
     for name, service in services.items():
