@@ -1,5 +1,7 @@
 """The referral service: `create_app(settings)` builds it, doing no work at import time."""
 
+from urllib.parse import urlsplit
+
 import httpx
 from fastapi import FastAPI
 
@@ -16,6 +18,7 @@ from referral_svc.repatriations.router import router as repatriations_router
 from referral_svc.settings import Settings
 from shared.app import ServiceParts, create_service_app
 from shared.events.outbox import Outbox
+from shared.outbound import OutboundPolicy
 
 NAME = "referral"
 _TAGS = [
@@ -32,6 +35,11 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     secrets = ProviderSecrets()
+    # Webhooks may call neither the suite's own parts nor the network it runs in.
+    outbound = OutboundPolicy(
+        allowed_hosts=settings.webhook_allowed_hosts,
+        own_hosts=[urlsplit(url).hostname or "" for url in settings.service_urls.values()],
+    )
     parts = ServiceParts(
         name=NAME,
         title="NIRM referral service",
@@ -41,6 +49,7 @@ def create_app(
         # the app factory gives the routes (an Outbox holds nothing else).
         event_handlers=consumers(Outbox(EVENTS, NAME, settings.subscriptions)),
         secret_resolver=secrets.resolve,
+        outbound=outbound,
         openapi_tags=_TAGS,
         jobs=[
             (settings.expiry_interval_seconds, expiry_job),
@@ -51,4 +60,5 @@ def create_app(
     # The relay asks for a provider's webhook secret only once the app runs.
     secrets.database = app.state.database
     app.state.directory_snapshot = DirectorySnapshot()
+    app.state.outbound = outbound
     return app

@@ -42,5 +42,9 @@ class Settings(ServiceSettings):
         default_factory=dict, validate_default=True
     )
 
+    # Hosts a provider's webhook may name although they are, or resolve to, non-public
+    # addresses (an NGO's server on a private network); JSON list of host names.
+    webhook_allowed_hosts: list[str] = Field(default_factory=list)
+
     def step_targets(self) -> Mapping[Step, Target]:
         return {step: Target(t.amount, t.unit) for step, t in self.repatriation_targets.items()}

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.auth.revocations import Revocations
 from shared.auth.tokens import verifier_from_settings
 from shared.client import ServiceClient
 from shared.db import Database
@@ -36,6 +37,7 @@ from shared.events.relay import Relay, SecretResolver
 from shared.events.tables import EventTables
 from shared.http import ClientKind, http_client
 from shared.logs import configure_logging
+from shared.outbound import OutboundPolicy
 from shared.requests import RequestIdMiddleware
 from shared.settings import ServiceSettings
 
@@ -75,7 +77,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLarge
+                    raise _TooLarge()
             return message
 
         try:
@@ -92,8 +94,12 @@ class BodySizeLimit:
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised from the body's `receive`: an `HTTPException`, so that FastAPI, reading the
+    body for a route, lets it through as the 413 it is instead of a parse error."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"The body may not exceed {MAX_BODY_BYTES} bytes.")
 
 
 def problem_openapi(app: FastAPI) -> dict[str, Any]:
@@ -141,6 +147,8 @@ class ServiceParts:
     event_tables: EventTables | None = None
     event_handlers: Mapping[str, Handler] = field(default_factory=dict)
     secret_resolver: SecretResolver | None = None
+    # Which webhook destinations the relay may call (`shared/outbound.py`).
+    outbound: OutboundPolicy | None = None
     openapi_tags: list[dict[str, Any]] = field(default_factory=list)
     # Checked by `/health/ready` after the database: raises `ServiceUnavailable` when what
     # the part depends on (the gateway: every service) is not ready.
@@ -183,6 +191,10 @@ def create_service_app(
         relay: Relay | None = app.state.relay
         if relay is not None and settings.run_relay:
             relay_task = asyncio.create_task(relay.run_forever(settings.relay_interval_seconds))
+        revocations: Revocations | None = app.state.revocations
+        revocations_task = (
+            asyncio.create_task(revocations.run_forever()) if revocations is not None else None
+        )
         if on_startup is not None:
             await on_startup(app)
         job_tasks = (
@@ -203,6 +215,10 @@ def create_service_app(
                 relay_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await relay_task
+            if revocations_task is not None:
+                revocations_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await revocations_task
             await http.aclose()
             await database.dispose()
 
@@ -228,6 +244,12 @@ def create_service_app(
     )
     http = http_client(settings.call_timeout_seconds, transport, parts.http_client)
     app.state.http = http
+    # A service learns revoked tokens from the gateway that issued them (the gateway
+    # checks its own accounts).
+    gateway_url = settings.service_urls.get("gateway") if parts.name != "gateway" else None
+    app.state.revocations = (
+        Revocations(gateway_url, settings.internal_secret, http) if gateway_url else None
+    )
     app.state.clients = {
         name: ServiceClient(name, url, http)
         for name, url in settings.service_urls.items()
@@ -244,6 +266,7 @@ def create_service_app(
             service_urls=settings.service_urls,
             client=http,
             secret_resolver=parts.secret_resolver,
+            outbound=parts.outbound,
         )
         inbox = Inbox(database, parts.event_tables, settings.internal_secret, parts.event_handlers)
         app.include_router(inbox_router(lambda _request: inbox))

@@ -80,7 +80,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Writers of one process take turns in `shared.inline_sqlite` (first come, first
+    # served); this bounds the wait for another process's write, as long as a turn's.
+    cursor.execute(f"PRAGMA busy_timeout={int(inline_sqlite.TURN_TIMEOUT_SECONDS * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

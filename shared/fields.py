@@ -2,8 +2,10 @@
 times.
 
 Free text refuses what no database should be asked to store — NUL and other control
-characters, unpaired surrogates (not UTF-8) — and every length is bounded, so a hostile
-value is a 422 naming its field, never a failed insert. Codes are checked against
+characters, unpaired surrogates (not UTF-8) — and the text-direction overrides and
+isolates (U+202A–U+202E, U+2066–U+2069), which no name or note needs and which can make
+a name read otherwise than it is stored; every length is bounded, so a hostile value is a
+422 naming its field, never a failed insert. Codes are checked against
 `shared.geo`.
 """
 
@@ -18,8 +20,10 @@ from shared.auth.policy import NATIONAL
 from shared.geo import is_country, is_county
 
 NOTE_MAX: Final = 2000
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_CONTROL_OR_BREAK: Final = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROL: Final = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_CONTROL_OR_BREAK: Final = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _refusing(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:

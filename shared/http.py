@@ -66,7 +66,7 @@ class HttpClient:
         raise NotImplementedError
 
     async def _exchange(
-        self, method: str, url: str, headers: Headers, body: bytes
+        self, method: str, url: str, headers: Headers, body: bytes, server_name: str | None
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         raise NotImplementedError
 
@@ -78,15 +78,19 @@ class HttpClient:
         body: bytes = b"",
         *,
         deadline: float | None = None,
+        server_name: str | None = None,
     ) -> Answer:
         """`method url` with `headers` and `body`, answered within `deadline` seconds (the
-        client's timeout by default)."""
+        client's timeout by default). `server_name` is the name TLS checks the server's
+        certificate against when the URL names its address (`shared/outbound.py`)."""
         if not self._started():
             raise Unreachable("the client is closed")
         try:
             # The client bounds its own phases (connect, each read); this bounds the whole.
             async with asyncio.timeout(deadline or self.timeout):
-                status, answer_headers, content = await self._exchange(method, url, headers, body)
+                status, answer_headers, content = await self._exchange(
+                    method, url, headers, body, server_name
+                )
         except self._invalid_url as exc:
             raise InvalidTarget(url) from exc
         except (self._failure, TimeoutError) as exc:
@@ -118,10 +122,17 @@ class HttpxClient(HttpClient):
         return self._client is not None
 
     async def _exchange(
-        self, method: str, url: str, headers: Headers, body: bytes
+        self, method: str, url: str, headers: Headers, body: bytes, server_name: str | None
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         assert self._client is not None
-        response = await self._client.request(method, url, headers=list(headers), content=body)
+        response = await self._client.request(
+            method,
+            url,
+            headers=list(headers),
+            content=body,
+            extensions={"sni_hostname": server_name} if server_name else None,
+            follow_redirects=False,
+        )
         return response.status_code, response.headers.raw, response.content
 
 
@@ -155,7 +166,7 @@ class AiohttpClient(HttpClient):
         return self._session is not None
 
     async def _exchange(
-        self, method: str, url: str, headers: Headers, body: bytes
+        self, method: str, url: str, headers: Headers, body: bytes, server_name: str | None
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         assert self._session is not None
         async with self._session.request(
@@ -164,6 +175,7 @@ class AiohttpClient(HttpClient):
             headers=[(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers],
             data=body or None,
             allow_redirects=False,
+            server_hostname=server_name,
         ) as response:
             return response.status, list(response.raw_headers), await response.read()
 

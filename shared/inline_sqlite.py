@@ -26,8 +26,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-# As long as SQLite's busy timeout (`shared.db`), and answered the same way.
-TURN_TIMEOUT_SECONDS = 5.0
+# SQLite's busy timeout is as long (`shared.db`), and a turn not given in time is answered
+# the same way. Generous: under many concurrent writes on a loaded machine a writer can
+# wait seconds, and failing it after 5 s turned load into 500s (issue 11).
+TURN_TIMEOUT_SECONDS = 30.0
 # Statements that only read (or, for PRAGMAs, set up the connection); any other statement
 # takes the writer's turn.
 _READS = re.compile(r"\s*(?:SELECT|PRAGMA)\b", re.IGNORECASE)

@@ -5,6 +5,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from shared.auth.revocations import REVOCATIONS_PATH
 from shared.requests import current_request_id
 
 
@@ -25,6 +26,21 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _QuietPolls(logging.Filter):
+    """Leaves out the access-log line of each successful poll of the revocation list,
+    which every replica of every service makes twice a second; a refused one (a wrong
+    signature) is still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        return not (
+            isinstance(args, tuple)
+            and len(args) == 5
+            and args[2] == REVOCATIONS_PATH
+            and args[4] == 200
+        )
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -33,3 +49,6 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # One line per request from our own access log is enough; the client library's is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _QuietPolls) for f in access.filters):
+        access.addFilter(_QuietPolls())

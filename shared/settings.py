@@ -4,8 +4,16 @@ Each part subclasses `ServiceSettings` with its own prefix (`NIRM_IDENTIFICATION
 so one environment can configure the whole suite without one part reading another's values.
 """
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.db import is_sqlite
+
+# Shipped so that a part started alone on a development machine works; a deployment must
+# set its own (anyone who knows this one can forge events between the parts).
+DEFAULT_INTERNAL_SECRET = "change-me-internal-secret"
 
 
 class ServiceSettings(BaseSettings):
@@ -20,7 +28,7 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "nirm-gateway"
     jwt_audience: str = "nirm"
     # Shared secret that signs event deliveries between the parts (HMAC-SHA256).
-    internal_secret: str = Field(default="change-me-internal-secret", min_length=16)
+    internal_secret: str = Field(default=DEFAULT_INTERNAL_SECRET, min_length=16)
     # Base URLs of the other parts, by service name (identification, risk, referral, gateway).
     service_urls: dict[str, str] = Field(default_factory=dict)
     # Which event topics go to which parts: {"case.opened": ["risk", "referral"]}.
@@ -31,3 +39,15 @@ class ServiceSettings(BaseSettings):
     # Periodic jobs (`ServiceParts.jobs`); tests turn them off and call the job themselves.
     run_jobs: bool = True
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _own_secret_outside_the_embedded_default(self) -> Self:
+        """The default secret only with a SQLite database: the embedded suite on one
+        machine. On PostgreSQL (containers, replicas, production) it is refused."""
+        if self.internal_secret == DEFAULT_INTERNAL_SECRET and not is_sqlite(self.database_url):
+            variable = f"{self.model_config.get('env_prefix', '')}INTERNAL_SECRET"
+            raise ValueError(
+                f"{variable} is the shipped default; set a secret of your own "
+                "(the default is accepted only with a SQLite database)"
+            )
+        return self

@@ -47,6 +47,23 @@ class IdentityRepository:
         ).one_or_none()
         return None if row is None else AccountState(row.active, row.tokens_not_before)
 
+    async def changed_since(self, horizon: datetime) -> list[tuple[str, uuid.UUID, AccountState]]:
+        """Every user and client whose tokens were revoked after `horizon`, with its kind,
+        id and state (the list services learn revocations from). A new account's tokens
+        are valid from its creation (no later), so it is listed only once changed."""
+        changed: list[tuple[str, uuid.UUID, AccountState]] = []
+        for kind, table in (("user", User), ("client", ApiClient)):
+            rows = await self.session.execute(
+                select(table.id, table.active, table.tokens_not_before).where(
+                    table.tokens_not_before > horizon,
+                    table.tokens_not_before > table.created_at,
+                )
+            )
+            changed += [
+                (kind, row.id, AccountState(row.active, row.tokens_not_before)) for row in rows
+            ]
+        return changed
+
     # Organisations
 
     async def add(self, entity: Organisation | User | ApiClient) -> None:

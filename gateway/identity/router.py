@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from gateway.gatekeeper import authenticate
 from gateway.identity.models import ApiClient, Organisation, User
+from gateway.identity.repository import IdentityRepository
 from gateway.identity.schemas import (
     ClientCreate,
     ClientCreated,
@@ -28,10 +29,18 @@ from gateway.identity.service import AccountService
 from gateway.state import gateway_state
 from shared.auth.deps import CurrentPrincipal, require
 from shared.auth.policy import OrganisationKind, Permission
+from shared.auth.revocations import (
+    HORIZON,
+    REVOCATIONS_PATH,
+    RevocationList,
+    RevokedAccount,
+    signature_valid,
+)
 from shared.db import utcnow
-from shared.errors import error_responses
+from shared.errors import Unauthenticated, error_responses
 from shared.fields import CountyOrNational
 from shared.pagination import PageQuery
+from shared.signing import SIGNATURE_HEADER
 from shared.web import Session
 
 
@@ -195,4 +204,29 @@ async def update_client(client_id: uuid.UUID, data: ClientUpdate, accounts: Acco
     return _client_out(await accounts.update_client(client_id, data, utcnow()))
 
 
-routers = (me_router, organisations_router, users_router, clients_router)
+internal_router = APIRouter(include_in_schema=False)
+
+
+@internal_router.get(REVOCATIONS_PATH)
+async def list_revocations(request: Request, session: Session) -> RevocationList:
+    """For the services (`shared/auth/revocations.py`): the accounts whose tokens were
+    revoked within the horizon. Signed with the internal secret, as event deliveries are."""
+    now = utcnow()
+    secret = gateway_state(request).settings.internal_secret
+    if not signature_valid(secret, request.headers.get(SIGNATURE_HEADER, ""), int(now.timestamp())):
+        raise Unauthenticated("The request signature is missing, wrong or too old.")
+    changed = await IdentityRepository(session).changed_since(now - HORIZON)
+    return RevocationList(
+        accounts=[
+            RevokedAccount(
+                kind=kind,
+                id=account_id,
+                active=state.active,
+                tokens_not_before=state.tokens_not_before,
+            )
+            for kind, account_id, state in changed
+        ]
+    )
+
+
+routers = (me_router, organisations_router, users_router, clients_router, internal_router)

@@ -111,7 +111,11 @@ async def create_token(
                 "Tokens are issued by the suite's OpenID Connect provider, not the gateway.",
             )
         service = TokenService(
-            session, state.issuer, state.settings.refresh_token_ttl_seconds, state.sign_in_guard
+            session,
+            state.issuer,
+            state.settings.refresh_token_ttl_seconds,
+            state.sign_in_guard,
+            state.accounts,
         )
         # Only a client authenticates with Basic; a user agent may send other credentials.
         basic = _basic_client(request) if form.grant_type == "client_credentials" else None

@@ -17,8 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity import credentials
+from gateway.identity.account_states import AccountStates
 from gateway.identity.models import ApiClient, User
 from gateway.identity.repository import IdentityRepository
+from gateway.identity.service import tokens_valid_after_change
 from gateway.lockout.service import Counter, Locked, SignInGuard
 from gateway.tokens.issuer import AccessToken, AccessTokenIssuer, Subject
 from gateway.tokens.models import RefreshToken
@@ -74,8 +76,11 @@ class TokenService:
         issuer: AccessTokenIssuer,
         refresh_ttl_seconds: int,
         guard: SignInGuard,
+        states: AccountStates | None = None,
     ) -> None:
         self.session = session
+        # This replica's memory of account states, told at once of a revocation here.
+        self.states = states
         self.accounts = IdentityRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         self.issuer = issuer
@@ -168,13 +173,25 @@ class TokenService:
         if token.expires_at <= now:
             raise _invalid_grant("The refresh token has expired.")
         if not await self.refresh_tokens.rotate(token.id, now):
-            # A used token presented again: someone holds a copy. End the whole family.
+            # A used token presented again: someone holds a copy. End the whole family and
+            # every access token of the account, the session's among them (the account's
+            # other sessions get new ones with their own refresh tokens).
             await self.refresh_tokens.revoke_family(token.family_id, now)
+            await self._revoke_access_tokens(token.user_id, now)
             raise _invalid_grant("The refresh token was already used; its session is revoked.")
         user = await self.accounts.user(token.user_id)
         if user is None or not user.active:
             raise _invalid_grant("The account is disabled.")
         return await self._tokens_for(user, token.family_id, token.expires_at, now)
+
+    async def _revoke_access_tokens(self, user_id: uuid.UUID, now: datetime) -> None:
+        user = await self.accounts.user(user_id)
+        if user is None:
+            return
+        user.tokens_not_before = tokens_valid_after_change(now)
+        await self.session.flush()
+        if self.states is not None:
+            self.states.forget("user", user.id)
 
     async def _access_token(self, account: User | ApiClient, now: datetime) -> AccessToken:
         wait = (account.tokens_not_before - now).total_seconds()

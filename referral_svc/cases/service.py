@@ -69,7 +69,8 @@ class CaseService:
             found = await identification.case(case_id, principal.token)
             if found is not None:
                 await self.learn(found.as_event())
-                case = await self.cases.get_visible(principal, case_id)
+        # Known now, or perhaps only since the first look (its event arrived in between).
+        case = await self.cases.get_visible(principal, case_id)
         if case is None:
             raise NotFound("The case does not exist or lies outside your scope.")
         return case

@@ -17,7 +17,7 @@ from shared.web import Session
 
 async def directory_service(session: Session, request: Request) -> DirectoryService:
     snapshot: DirectorySnapshot = request.app.state.directory_snapshot
-    return DirectoryService(session, snapshot)
+    return DirectoryService(session, snapshot, request.app.state.outbound)
 
 
 Directory = Annotated[DirectoryService, Depends(directory_service)]

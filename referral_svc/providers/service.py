@@ -38,6 +38,7 @@ from referral_svc.providers.snapshot import DirectorySnapshot
 from shared.auth.principal import Principal
 from shared.db import Database
 from shared.errors import FieldError, NotFound, Problem, ValidationProblem
+from shared.outbound import OutboundPolicy, UnsafeDestination
 from shared.pagination import PageParams
 
 SECRET_REF_PREFIX = "provider:"
@@ -54,10 +55,22 @@ class _Entry:
 
 
 class DirectoryService:
-    def __init__(self, session: AsyncSession, snapshot: DirectorySnapshot) -> None:
+    def __init__(
+        self, session: AsyncSession, snapshot: DirectorySnapshot, outbound: OutboundPolicy
+    ) -> None:
         self.providers = ProviderRepository(session)
         self.cases = CaseService(session)
         self.snapshot = snapshot
+        # Where a webhook may point: checked when one is written (and by the relay again).
+        self.outbound = outbound
+
+    async def _check_webhook(self, url: object) -> None:
+        if url is None:
+            return
+        try:
+            await self.outbound.check(str(url))
+        except UnsafeDestination as refused:
+            raise ValidationProblem("webhook_url", str(refused)) from refused
 
     async def get(self, principal: Principal, provider_id: uuid.UUID) -> Provider:
         provider = await self.providers.get(principal, provider_id)
@@ -74,6 +87,7 @@ class DirectoryService:
         self, principal: Principal, payload: ProviderCreate, now: datetime
     ) -> Provider:
         entry = _entry(payload.model_dump(), dict(payload.capacity.items()))
+        await self._check_webhook(payload.webhook_url)
         provider = Provider(
             id=uuid.uuid4(),
             **entry.values,
@@ -106,6 +120,8 @@ class DirectoryService:
             dict(payload.capacity.items()) if payload.capacity is not None else _places_of(provider)
         )
         entry = _entry(state, capacity)
+        if "webhook_url" in changes:
+            await self._check_webhook(changes["webhook_url"])
         for name, value in entry.values.items():
             setattr(provider, name, value)
         _store_lists(provider, entry)

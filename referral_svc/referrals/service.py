@@ -112,6 +112,17 @@ class ReferralService:
         identification: Identification,
         now: datetime,
     ) -> Referral:
+        # The consent gate: asked of identification now, failing closed (no answer, 503) —
+        # before anything is written, so that no transaction waits for another part while
+        # holding a write (on SQLite, the whole database's). A child needs no consent.
+        known = await self.cases.cases.get(payload.case_id)
+        consenting = (
+            None
+            if known is not None and known.is_child
+            else await identification.current_consent(
+                payload.case_id, REFERRAL_CONSENT, principal.token
+            )
+        )
         case = await self.cases.for_caller(principal, payload.case_id, identification)
         risk = await self.cases.risk(case.case_id)
         found = await self.providers.directory(
@@ -125,10 +136,7 @@ class ReferralService:
         )
         if failed:
             raise _not_referable(failed)
-        # The consent gate: asked of identification now, failing closed (no answer, 503).
-        if not case.is_child and not await identification.current_consent(
-            case.case_id, REFERRAL_CONSENT, principal.token
-        ):
+        if not case.is_child and not consenting:
             raise ConsentRequired(
                 "The adult's current consent to referral is not on record; record it first."
             )

@@ -60,7 +60,11 @@ async def case_in_scope(
     if facts is not None:
         return facts
     if await repository.get(case_id) is not None:
-        raise NotFound("No such case.")
+        # Known, but perhaps only since the first look (its event arrived in between).
+        facts = await repository.get_visible(case_id, principal)
+        if facts is None:
+            raise NotFound("No such case.")
+        return facts
     body = await fetch(case_id)
     if body is None:
         raise NotFound("No such case.")

@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
+from shared.auth.revocations import Revocations
 from shared.auth.tokens import TokenVerifier
 from shared.errors import Forbidden, Unauthenticated
 
@@ -25,6 +26,9 @@ async def current_principal(request: Request) -> Principal:
         return cached
     verifier: TokenVerifier = request.app.state.verifier
     principal = await verifier.verify(bearer_token(request))
+    revocations: Revocations | None = request.app.state.revocations
+    if revocations is not None:
+        await revocations.check(principal)
     request.state.principal = principal
     return principal
 

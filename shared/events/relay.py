@@ -22,6 +22,7 @@ from shared.events.inbox import RECEIVED
 from shared.events.outbox import SERVICE_DESTINATION
 from shared.events.tables import EventTables
 from shared.http import HttpClient, InvalidTarget, Unreachable
+from shared.outbound import OutboundPolicy, Target, UnsafeDestination
 from shared.signing import SIGNATURE_HEADER, sign
 
 logger = logging.getLogger("nirm.relay")
@@ -40,6 +41,7 @@ class Relay:
         service_urls: Mapping[str, str],
         client: HttpClient,
         secret_resolver: SecretResolver | None = None,
+        outbound: OutboundPolicy | None = None,
         batch_size: int = 50,
         lease: timedelta = timedelta(seconds=30),
         backoff_base: float = 1.0,
@@ -51,6 +53,8 @@ class Relay:
         self.internal_secret = internal_secret
         self.service_urls = service_urls
         self.secret_resolver = secret_resolver
+        # Where a webhook may go: checked again before each delivery (`shared/outbound.py`).
+        self.outbound = outbound or OutboundPolicy()
         self.batch_size = batch_size
         self.lease = lease
         self.backoff_base = backoff_base
@@ -75,11 +79,11 @@ class Relay:
             )
             return [dict(row) for row in rows.mappings()]
 
-    def _url(self, destination: str) -> str | None:
+    async def _target(self, destination: str) -> Target | None:
         if destination.startswith(SERVICE_DESTINATION):
             base = self.service_urls.get(destination.removeprefix(SERVICE_DESTINATION))
-            return base.rstrip("/") + EVENTS_PATH if base else None
-        return destination
+            return Target(base.rstrip("/") + EVENTS_PATH) if base else None
+        return await self.outbound.target(destination)
 
     async def _secret(self, secret_ref: str | None) -> str | None:
         if secret_ref is None:
@@ -91,14 +95,18 @@ class Relay:
         success, else the reason it failed. A part of the suite takes several events at
         once (a JSON array, answered event by event); a webhook gets one event a request."""
         first = rows[0]
-        url = self._url(first["destination"])
+        try:
+            target = await self._target(first["destination"])
+        except UnsafeDestination as refused:
+            return [f"refused: {refused}"] * len(rows)
         secret = await self._secret(first["secret_ref"])
-        if url is None or secret is None:
+        if target is None or secret is None:
             return ["no address or secret for this destination"] * len(rows)
         batched = len(rows) > 1
         envelope: Any = [row["body"] for row in rows] if batched else first["body"]
         body = json.dumps(envelope, separators=(",", ":")).encode()
         headers = [
+            *((name.lower().encode(), value.encode()) for name, value in target.headers.items()),
             (b"content-type", b"application/json"),
             (
                 SIGNATURE_HEADER.lower().encode(),
@@ -111,7 +119,10 @@ class Relay:
                 (b"x-nirm-topic", first["topic"].encode()),
             ]
         try:
-            answer = await self.client.send("POST", url, headers, body)
+            # Never follows a redirect (`shared/http.py`).
+            answer = await self.client.send(
+                "POST", target.url, headers, body, server_name=target.server_name
+            )
         except Unreachable as exc:
             return [str(exc) or "no answer"] * len(rows)
         except InvalidTarget:

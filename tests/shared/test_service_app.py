@@ -87,6 +87,7 @@ async def client(
         database_url=fresh_databases.new("identification"),
         jwks_json=issuer.jwks_json,
         subscriptions={"case.opened": ["risk"]},
+        internal_secret="probe-internal-secret",
         run_relay=False,
     )
     parts = ServiceParts(
@@ -203,6 +204,26 @@ async def test_an_oversized_body_is_413_before_it_is_read(client, issuer) -> Non
     )
     assert response.status_code == 413
     assert response.json()["type"] == "/problems/payload-too-large"
+
+
+async def test_an_oversized_chunked_body_is_413_not_a_parse_error(client, issuer) -> None:
+    """Finding of issue 11: 11 MB sent chunked (no Content-Length) straight to a service was
+    answered 422, FastAPI taking the limit's refusal for a body it could not parse."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(11):
+            yield b" " * (1024 * 1024)
+
+    response = await client.post(
+        "/api/v1/screenings-probe",
+        content=chunks(),
+        headers={**bearer(issuer.token("police")), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/payload-too-large"
+    listed = await client.get("/api/v1/events", headers=bearer(issuer.token("police")))
+    assert listed.json()["items"] == []
 
 
 async def test_an_unexpected_failure_is_a_500_problem_without_internals_and_writes_nothing(

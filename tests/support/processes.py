@@ -1,5 +1,6 @@
 """The suite as real processes for end-to-end tests: `python -m services up` on free ports,
-its output in a file, and the checks that its children are gone once it stops.
+its output in a file, the checks that its children are gone once it stops, and a part
+started again after a test killed it.
 """
 
 import json
@@ -9,12 +10,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.datadir import ADMIN_PASSWORD_VARIABLE
-from services.registry import PARTS, service_urls
+import httpx
+
+from services.datadir import ADMIN_PASSWORD_VARIABLE, DataDir
+from services.environment import local_environment
+from services.registry import PARTS, part, service_urls
 from services.runner import port_free
 
 HOST = "127.0.0.1"
@@ -56,9 +60,58 @@ class RunningSuite:
     data_dir: Path
     base_port: int
     log: Path
+    # Parts started again by `restart`, by name (the runner starts a part only once).
+    restarted: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def logs(self) -> list[Path]:
+        """The runner's output (every part's logs) and that of each part started again."""
+        return [self.log, *(self.restart_log(name) for name in self.restarted)]
+
+    def restart_log(self, part_name: str) -> Path:
+        return self.log.with_name(f"{self.data_dir.name}-{part_name}.log")
+
+    def pid(self, part_name: str) -> int:
+        if part_name in self.restarted:
+            return self.restarted[part_name].pid
+        return self.pids()[part_name]
+
+    def kill(self, part_name: str) -> None:
+        """SIGKILL one part, as a crash would, and wait until it is gone."""
+        pid = self.pid(part_name)
+        os.kill(pid, signal.SIGKILL)
+        if part_name in self.restarted:
+            self.restarted[part_name].wait(timeout=STOP_TIMEOUT_SECONDS)
+        wait_until(lambda: gone(pid), STOP_TIMEOUT_SECONDS, f"{part_name} is gone")
+
+    def restart(self, part_name: str) -> None:
+        """Start a killed part again as `up` starts it (`serve`, the same environment and
+        port), and wait until it is ready."""
+        restarted = part(part_name)
+        environment = local_environment(
+            restarted, DataDir(self.data_dir), host=HOST, base_port=self.base_port,
+            admin_password=None,
+        )  # fmt: skip
+        command = [sys.executable, "-m", "services", "serve", part_name, "--host", HOST]
+        command += ["--port", str(restarted.port(self.base_port)), "--no-migrate"]
+        with self.restart_log(part_name).open("ab") as output:
+            self.restarted[part_name] = subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **environment}
+            )
+
+        def ready() -> bool:
+            if self.restarted[part_name].poll() is not None:
+                raise AssertionError(f"{part_name} exited when started again")
+            try:
+                return (
+                    httpx.get(f"{self.url(part_name)}/health/ready", timeout=2).status_code == 200
+                )
+            except httpx.HTTPError:
+                return False
+
+        wait_until(ready, START_TIMEOUT_SECONDS, f"{part_name} is ready again")
 
     def url(self, part_name: str) -> str:
         return service_urls(HOST, self.base_port)[part_name]
@@ -82,6 +135,10 @@ class RunningSuite:
 
     def kill_all(self) -> None:
         """Last-resort cleanup when a test failed half-way."""
+        for process in self.restarted.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -92,18 +149,24 @@ class RunningSuite:
                     os.kill(pid, signal.SIGKILL)
 
 
-def start_suite(data_dir: Path, *, only: Sequence[str] = ()) -> RunningSuite:
-    """`python -m services up` in `data_dir`, the bootstrap password left for it to make."""
+def start_suite(
+    data_dir: Path, *, only: Sequence[str] = (), environment: Mapping[str, str] | None = None
+) -> RunningSuite:
+    """`python -m services up` in `data_dir`, the bootstrap password left for it to make;
+    `environment` adds settings every part is started with."""
     base_port = free_base_port()
     command = [sys.executable, "-m", "services", "up"]
     command += ["--data-dir", str(data_dir), "--base-port", str(base_port)]
     if only:
         command += ["--only", *only]
-    environment = {k: v for k, v in os.environ.items() if k != ADMIN_PASSWORD_VARIABLE}
+    inherited = {k: v for k, v in os.environ.items() if k != ADMIN_PASSWORD_VARIABLE}
     log = data_dir.parent / f"{data_dir.name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, env=environment
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**inherited, **(environment or {})},
         )
     suite = RunningSuite(process, data_dir, base_port, log)
     try:

@@ -18,6 +18,7 @@ from referral_svc.db import EVENTS
 from shared.db import utcnow
 from shared.events.relay import Relay
 from shared.http import HttpxClient
+from shared.outbound import OutboundPolicy
 from shared.signing import SIGNATURE_HEADER, verify
 from tests.support.apps import SuiteTransport
 from tests.support.identification import Caller, Callers
@@ -85,6 +86,9 @@ def relay_for(service: Referral, transport: SuiteTransport, clock: Clock) -> Rel
         service_urls={},
         secret_resolver=service.app.state.relay.secret_resolver,
         client=HttpxClient(5.0, transport),
+        # The receiver runs in this process, reached by its name as an allowed host is
+        # (tests/referral/providers/test_webhook_destinations.py checks the other hosts).
+        outbound=OutboundPolicy(allowed_hosts=[HOOK_HOST]),
         clock=clock,
     )
 
