@@ -18,6 +18,7 @@ most every `SLOW_REFRESH_EVERY`, so a busy national caseload costs a few percent
 """
 
 import asyncio
+import functools
 import logging
 import time
 from collections import Counter, OrderedDict
@@ -29,6 +30,7 @@ from typing import Final
 from fastapi import FastAPI
 
 from identification_svc.statistics.repository import StatisticsRepository
+from identification_svc.statistics.schemas import DIMENSIONS
 from shared.db import Database, utcnow
 from shared.errors import ServiceUnavailable
 from shared.statistics import Period, Statistics
@@ -121,7 +123,9 @@ class SettledStatistics:
                 )
             ] += count
         started = time.perf_counter()
-        statistics = await asyncio.to_thread(Statistics, counted)
+        statistics = await asyncio.to_thread(
+            functools.partial(Statistics, counted, width=len(DIMENSIONS))
+        )
         logger.info(
             "statistics settled",
             extra={"cases": version[0], "seconds": round(time.perf_counter() - started, 3)},

@@ -149,6 +149,19 @@ def test_two_small_cells_that_must_both_be_one_do_not_stand_alone() -> None:
     assert table.cells[("RO-IS",)] == 20
 
 
+def test_with_no_case_every_grouping_of_the_named_dimensions_is_empty() -> None:
+    statistics = Statistics({}, width=3)
+    assert statistics.table((1,)) == Table({}, SMALL)
+    assert statistics.table((0, 2)) == Table({}, SMALL)
+    with pytest.raises(ValueError, match="by index"):
+        statistics.table((3,))
+
+
+def test_a_width_other_than_the_cases_is_refused() -> None:
+    with pytest.raises(ValueError, match="one value per dimension"):
+        Statistics({("female",): 4}, width=2)
+
+
 def test_the_total_is_suppressed_when_every_cell_under_it_is_small() -> None:
     # Two "<5" in 8 cases: both must be 4.
     assert Statistics({("female",): 4, ("male",): 4}).table((0,)) == Table(

@@ -141,3 +141,10 @@ async def test_coverage_is_for_coordinators_and_refuses_what_it_does_not_count(
     assert (
         await suite.http.get(f"{STATISTICS}/everything", headers=coordinator)
     ).status_code == 422
+
+
+async def test_with_nothing_recorded_every_measure_by_county_is_empty(suite: Suite) -> None:
+    coordinator = await national_coordinator(suite)
+    for measure in ("trained_workers", "retired_version_workers", "screening_organisations"):
+        table = await coverage(suite, coordinator, measure, group_by="county")
+        assert (table["cells"], table["total"]) == ([], "<5"), measure

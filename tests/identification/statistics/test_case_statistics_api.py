@@ -56,6 +56,11 @@ async def test_counts_of_five_or_more_are_shown(
     }
 
 
+async def test_with_no_case_any_grouping_is_empty(service: Service, auditor: Caller) -> None:
+    body = await statistics(service, auditor, group_by="county,outcome")
+    assert (body["group_by"], body["cells"], body["total"]) == (["county", "outcome"], [], "<5")
+
+
 async def test_a_small_count_is_under_five_and_the_count_that_would_give_it_away_is_hidden(
     service: Service, police: Caller, auditor: Caller
 ) -> None:
