@@ -100,6 +100,16 @@ def _timed(name: str, figures: dict[str, Any], run: Callable[[], Any]) -> None:
     _say(f"  ({time.monotonic() - started:.0f} s)")
 
 
+def _hold(suite: Suite, token: str, seconds: float) -> None:
+    """Keep the loaded suite up before measuring, for a profiler (`py-spy record -p PID`)
+    or requests by hand."""
+    for name, process in suite.processes.items():
+        _say(f"  {name}: pid {process.popen.pid}, {process.url}")
+    _say(f"  a police officer's token: {token}")
+    _say(f"  holding for {seconds:.0f} s ...")
+    time.sleep(seconds)
+
+
 def run_backend(backend: str, sizes: dataset.Sizes, args: argparse.Namespace) -> dict[str, Any]:
     _say(f"\n=== {backend}: {sizes.cases:,} cases, {sizes.providers:,} providers")
     figures: dict[str, Any] = {}
@@ -134,6 +144,8 @@ def run_backend(backend: str, sizes: dataset.Sizes, args: argparse.Namespace) ->
                 Path(folder),
                 args.quick,
             )
+            if args.hold:
+                _hold(suite, tokens[actors.police.username], args.hold)
             figures["memory_idle_mib"] = measure.memory(ctx)
             _timed("main_calls", figures, lambda: measure.main_calls(ctx))
             _timed("lists", figures, lambda: measure.lists(ctx))
@@ -164,6 +176,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--before", type=Path, help="an earlier run's JSON to compare with")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument(
+        "--hold",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="once loaded, keep the suite up this long before measuring (to profile it)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("apt-get") is None and not hey_installed():
         sys.exit("The bench needs `hey` on the PATH.")
@@ -178,12 +197,12 @@ def main(argv: list[str] | None = None) -> None:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
         "sizes": {"cases": sizes.cases, "providers": sizes.providers},
-        "backends": {
-            backend: run_backend(backend, sizes, args)
-            for backend in args.backend or ("sqlite", "postgresql")
-        },
+        "backends": {},
     }
-    args.out.write_text(json.dumps(run, indent=1) + "\n")
+    for backend in args.backend or ("sqlite", "postgresql"):
+        run["backends"][backend] = run_backend(backend, sizes, args)
+        # Written after each backend: a run that fails later keeps what it measured.
+        args.out.write_text(json.dumps(run, indent=1) + "\n")
     before = json.loads(args.before.read_text()) if args.before else None
     args.results.write_text(report.render(run, before))
     _say(f"\nFigures in {args.out}; summary in {args.results}.")

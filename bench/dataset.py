@@ -118,7 +118,8 @@ async def make_actors(gateway: str, admin_password: str, sizes: Sizes) -> Actors
                 "roles": list(roles),
             }
             response = await client.post("/api/v1/users", json=body, headers=admin)
-            response.raise_for_status()
+            if response.is_error:
+                raise RuntimeError(f"user {username}: {response.status_code} {response.text}")
             return Actor(username, organisation_id, county, list(roles))
 
         practitioners = []

@@ -40,6 +40,9 @@ def create_app(
         allowed_hosts=settings.webhook_allowed_hosts,
         own_hosts=[urlsplit(url).hostname or "" for url in settings.service_urls.values()],
     )
+    # The active directory, kept by the process for matching (routes, the expiry's next
+    # best provider, the inbox's child referral).
+    directory = DirectorySnapshot()
     parts = ServiceParts(
         name=NAME,
         title="NIRM referral service",
@@ -47,7 +50,7 @@ def create_app(
         event_tables=EVENTS,
         # The handlers' own outbox: the same tables, source and subscriptions as the one
         # the app factory gives the routes (an Outbox holds nothing else).
-        event_handlers=consumers(Outbox(EVENTS, NAME, settings.subscriptions)),
+        event_handlers=consumers(Outbox(EVENTS, NAME, settings.subscriptions), directory),
         secret_resolver=secrets.resolve,
         outbound=outbound,
         openapi_tags=_TAGS,
@@ -59,6 +62,6 @@ def create_app(
     app = create_service_app(parts, settings, transport=transport)
     # The relay asks for a provider's webhook secret only once the app runs.
     secrets.database = app.state.database
-    app.state.directory_snapshot = DirectorySnapshot()
+    app.state.directory_snapshot = directory
     app.state.outbound = outbound
     return app

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.schemas import CaseEvent, ConsentWithdrawn, RiskAssessed
 from referral_svc.cases.service import CaseService
+from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.service import ReferralService
 from referral_svc.vocabulary import REFERRAL_CONSENT
 from shared.db import utcnow
@@ -48,8 +49,8 @@ def _occurred_at(event: Event) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def consumers(outbox: Outbox) -> dict[str, Handler]:
-    """The inbox handlers, writing their own events to `outbox`."""
+def consumers(outbox: Outbox, directory: DirectorySnapshot) -> dict[str, Handler]:
+    """The inbox handlers, writing their own events to `outbox`, matching over `directory`."""
 
     async def case_changed(session: AsyncSession, event: Event) -> None:
         payload = _read(CaseEvent, event)
@@ -60,7 +61,9 @@ def consumers(outbox: Outbox) -> dict[str, Handler]:
         if payload.is_child and payload.status == PRESUMED:
             case = await cases.newest(payload.case_id)
             if case.is_child and case.status in _STILL_A_VICTIM:
-                await ReferralService(session, outbox).refer_child_to_protection(case, utcnow())
+                await ReferralService(session, outbox, directory).refer_child_to_protection(
+                    case, utcnow()
+                )
 
     async def risk_assessed(session: AsyncSession, event: Event) -> None:
         await CaseService(session).learn_risk(_read(RiskAssessed, event))
@@ -68,7 +71,7 @@ def consumers(outbox: Outbox) -> dict[str, Handler]:
     async def consent_withdrawn(session: AsyncSession, event: Event) -> None:
         payload = _read(ConsentWithdrawn, event)
         if payload.scope == REFERRAL_CONSENT:
-            await ReferralService(session, outbox).withdraw_for_consent(
+            await ReferralService(session, outbox, directory).withdraw_for_consent(
                 payload.case_id, _occurred_at(event), utcnow()
             )
 

@@ -1,8 +1,10 @@
 """Request-scoped dependencies every part's routes use: the session and app services.
 
-The request scope owns the transaction: services `flush()`, and the session commits when
-the route has produced its answer (rolls back on any error), then wakes the relay if the
-transaction wrote events.
+The route's call owns the transaction: services `flush()`, and the session commits when
+the route function returns (rolls back on any error), before the answer is sent — so a
+commit that fails is the answer, and a client that reads right after a 2xx finds its
+change (FastAPI's default scope would end the session after the answer is sent) — then
+wakes the relay if the transaction wrote events.
 """
 
 from collections.abc import AsyncIterator
@@ -29,7 +31,7 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
         request.app.state.relay.wake()
 
 
-Session = Annotated[AsyncSession, Depends(db_session)]
+Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 
 
 async def outbox(request: Request) -> Outbox:

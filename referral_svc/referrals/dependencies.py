@@ -4,7 +4,7 @@ authorised for what the route does with it (404 outside the caller's scope)."""
 import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from referral_svc.access import Answerer, ReferralsReader, Referrer
 from referral_svc.referrals.models import Referral
@@ -12,8 +12,10 @@ from referral_svc.referrals.service import ReferralService
 from shared.web import AppOutbox, Session
 
 
-async def referral_service(session: Session, outbox: AppOutbox) -> ReferralService:
-    return ReferralService(session, outbox)
+async def referral_service(
+    request: Request, session: Session, outbox: AppOutbox
+) -> ReferralService:
+    return ReferralService(session, outbox, request.app.state.directory_snapshot)
 
 
 Referrals = Annotated[ReferralService, Depends(referral_service)]

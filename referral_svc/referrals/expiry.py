@@ -9,6 +9,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.repository import ReferralRepository
 from referral_svc.referrals.service import ReferralService
 from shared.db import Database, utcnow
@@ -17,7 +18,9 @@ from shared.events.outbox import Outbox
 BATCH = 200
 
 
-async def expire_overdue_referrals(database: Database, outbox: Outbox, now: datetime) -> int:
+async def expire_overdue_referrals(
+    database: Database, outbox: Outbox, directory: DirectorySnapshot, now: datetime
+) -> int:
     """Expire up to `BATCH` overdue referrals (the next run takes the rest); how many this
     call expired."""
     async with database.sessions() as session:
@@ -25,12 +28,15 @@ async def expire_overdue_referrals(database: Database, outbox: Outbox, now: date
     expired = 0
     for referral_id in due:
         async with database.sessions.begin() as session:
-            if await ReferralService(session, outbox).expire(referral_id, now):
+            if await ReferralService(session, outbox, directory).expire(referral_id, now):
                 expired += 1
     return expired
 
 
 async def expiry_job(app: FastAPI) -> None:
     """The periodic job (`ServiceParts.jobs`) over the app's database and outbox."""
-    if await expire_overdue_referrals(app.state.database, app.state.outbox, utcnow()):
+    state = app.state
+    if await expire_overdue_referrals(
+        state.database, state.outbox, state.directory_snapshot, utcnow()
+    ):
         app.state.relay.wake()

@@ -24,6 +24,7 @@ from referral_svc.cases.service import SAFETY_DOMAIN, CaseService, matching_fact
 from referral_svc.providers import matching
 from referral_svc.providers.repository import ProviderRepository
 from referral_svc.providers.schemas import ProviderMatch
+from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.disclosure import CASE_FACTS, facts_for_provider
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.notices import ReferralNotices
@@ -96,7 +97,8 @@ def actor_kinds(
 
 
 class ReferralService:
-    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
+    def __init__(self, session: AsyncSession, outbox: Outbox, directory: DirectorySnapshot) -> None:
+        self.directory = directory
         self.referrals = ReferralRepository(session)
         self.cases = CaseService(session)
         self.providers = ProviderRepository(session)
@@ -364,7 +366,8 @@ class ReferralService:
         risk = await self.cases.risk(case.case_id)
         turned_down = await self.referrals.providers_turned_down(case.case_id)
         left_out = {str(p) for p in turned_down | {referral.provider_id}}
-        candidates = [p for p in await self.providers.directory() if p.id not in left_out]
+        providers = await self.directory.providers(self.providers)
+        candidates = [p for p in providers if p.id not in left_out]
         result = matching.match(
             matching_facts(case, risk), referral.services, candidates, today=today, limit=1
         )

@@ -6,8 +6,8 @@ import pytest
 
 from gateway.audit.actions import Action, classify, refused_action
 
-CASE = uuid.uuid4()
-OTHER = uuid.uuid4()
+CASE = uuid.UUID("0c5e0000-0000-4000-8000-000000000001")
+OTHER = uuid.UUID("0c5e0000-0000-4000-8000-000000000002")
 SESSION = "training_session"
 PARTICIPANT = "training_participant"
 # Reads whose answer is withheld when the event cannot be written.

@@ -39,8 +39,9 @@ async def redirect(request: Request) -> Response:
     return Response(status_code=307, headers={"Location": f"{origin}/api/v1/target?x=1"})
 
 
-async def slow(_request: Request) -> Response:
-    await asyncio.sleep(10)
+async def slow(request: Request) -> Response:
+    """Answers only when the test is over (the fixture releases it), or after 10 s."""
+    await asyncio.wait_for(request.app.state.released.wait(), timeout=10)
     return Response()
 
 
@@ -57,11 +58,13 @@ SERVICE = Starlette(
 async def service_url() -> AsyncIterator[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
+    SERVICE.state.released = asyncio.Event()
     server = uvicorn.Server(uvicorn.Config(SERVICE, log_config=None, lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[listener]))
     while not server.started:  # noqa: ASYNC110  (uvicorn's server has only this flag)
         await asyncio.sleep(0.01)
     yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    SERVICE.state.released.set()
     server.should_exit = True
     await task
 

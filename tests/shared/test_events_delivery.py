@@ -167,6 +167,7 @@ async def test_a_redelivered_event_changes_nothing_twice(fresh_databases: Databa
 @pytest.mark.parametrize(
     "signature",
     ["", "t=1,v1=00", "nonsense", sign("another-secret", b"{}", int(utcnow().timestamp()))],
+    ids=["none", "stale", "nonsense", "another-secret"],
 )
 async def test_an_unsigned_or_wrongly_signed_delivery_is_refused(
     fresh_databases: DatabaseFactory, signature: str

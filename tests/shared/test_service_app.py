@@ -64,6 +64,16 @@ def build_router() -> APIRouter:
         await outbox.publish(session, "case.opened", {})
         raise RuntimeError("boom: postgresql://secret-host/db")
 
+    @router.post("/commit-fails", dependencies=[Depends(require(Permission.MANAGE_CASES))])
+    async def commit_fails(session: Session, outbox: AppOutbox) -> dict[str, str]:
+        """Writes an event, then a second row with its id, unflushed: only the commit fails."""
+        await outbox.publish(session, "case.opened", {})
+        await session.flush()
+        written = (await session.scalars(select(OutboxRow))).one()
+        session.expunge(written)
+        session.add(OutboxRow(id=written.id, topic="again", created_at=utcnow()))
+        return {"ok": "yes"}
+
     @router.get("/events", dependencies=[Depends(require(Permission.READ_CASES))])
     async def events(session: Session, page: PageQuery) -> Page[EventOut]:
         rows, cursor = await paginate(
@@ -233,6 +243,18 @@ async def test_an_unexpected_failure_is_a_500_problem_without_internals_and_writ
     response = await client.post("/api/v1/fails-after-write", headers=bearer(token))
     assert response.status_code == 500
     assert "secret-host" not in response.text
+    assert response.json()["type"] == "/problems/internal"
+    listed = await client.get("/api/v1/events", headers=bearer(token))
+    assert listed.json()["items"] == []
+
+
+async def test_a_write_is_answered_only_once_committed(client, issuer) -> None:
+    """The session commits before the answer goes out: a commit that fails is the answer
+    (never a 2xx for a change that was not kept), and a client reading right after a 2xx
+    finds what it wrote."""
+    token = issuer.token("coordinator", county="national")
+    response = await client.post("/api/v1/commit-fails", headers=bearer(token))
+    assert response.status_code == 500
     assert response.json()["type"] == "/problems/internal"
     listed = await client.get("/api/v1/events", headers=bearer(token))
     assert listed.json()["items"] == []

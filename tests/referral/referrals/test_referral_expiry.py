@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from referral_svc.app import create_app
 from referral_svc.referrals.expiry import expire_overdue_referrals
@@ -28,7 +28,10 @@ def at(referral: dict, **delta: float) -> datetime:
 
 
 async def expire(service: Referral, now: datetime) -> int:
-    return await expire_overdue_referrals(service.app.state.database, service.app.state.outbox, now)
+    state = service.app.state
+    return await expire_overdue_referrals(
+        state.database, state.outbox, state.directory_snapshot, now
+    )
 
 
 async def status(service: Referral, referral_id: str) -> dict:
@@ -129,3 +132,32 @@ async def test_the_job_runs_in_the_apps_lifespan(
                 break
             await asyncio.sleep(0.05)
         assert (await status(service, referral["id"]))["status"] == "expired"
+
+
+async def test_expiring_many_referrals_reads_the_directory_once(
+    service: Referral, police: Caller
+) -> None:
+    """The next best match of each expired referral comes from the process's copy of the
+    directory, not from reading every provider again for each (at 20,000 providers, a
+    backlog of expiries took the service's whole core for minutes)."""
+    shelter = await service.provider(name="First")
+    await service.provider(name="Second", counties=["RO-IS", "RO-NT"])
+    referrals = []
+    for _ in range(3):
+        case_id = await service.adult_with_consent(police)
+        referrals.append(await service.referral(police, case_id, shelter["id"]))
+    directory_reads: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "median_accept_hours" in statement and "accreditation_valid_until" in statement:
+            directory_reads.append(statement)
+
+    engine = service.app.state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert await expire(service, at(referrals[-1], days=30)) == 3
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(directory_reads) <= 1
+    for referral in referrals:
+        assert (await status(service, referral["id"]))["next_best"]["name"] == "Second"
