@@ -210,7 +210,7 @@ class Relay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=interval)
 
-    async def stop(self, running: "asyncio.Task[None]", grace: float) -> None:
+    async def stop(self, running: asyncio.Task[None], grace: float) -> None:
         """End `running` (this relay's `run_forever`): the pass under way may finish within
         `grace` seconds, else it is cancelled; then every row this relay still holds
         claimed is handed back."""

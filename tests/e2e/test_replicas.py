@@ -41,7 +41,7 @@ from tests.support.processes import wait_until
 from tests.support.referral import provider_body
 from tests.support.replicas import ReplicaSuite, start_replicas
 
-pytestmark = [pytest.mark.e2e, pytest.mark.db, needs_postgres]
+pytestmark = [pytest.mark.e2e, needs_postgres]
 
 RATE_LIMIT = 300
 MAX_FAILURES = 5

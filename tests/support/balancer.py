@@ -34,8 +34,7 @@ _HOP_BY_HOP = {
 
 
 class Balancer:
-    def __init__(self, loop: asyncio.AbstractEventLoop, backends: Sequence[str]) -> None:
-        self.loop = loop
+    def __init__(self, backends: Sequence[str]) -> None:
         self.backends = list(backends)
         self.drained: set[str] = set()
         self._turn = itertools.count()
@@ -121,7 +120,7 @@ class Balancers:
         self.started: list[Balancer] = []
 
     def balancer(self, backends: Sequence[str]) -> Balancer:
-        balancer = Balancer(self.loop, backends)
+        balancer = Balancer(backends)
         asyncio.run_coroutine_threadsafe(balancer.start(), self.loop).result(timeout=10)
         self.started.append(balancer)
         return balancer
