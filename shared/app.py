@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -42,6 +43,9 @@ from shared.requests import RequestIdMiddleware
 from shared.settings import ServiceSettings
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# At shutdown the relay's delivery under way may finish within this; what it still holds
+# then is handed back to the other replicas.
+RELAY_STOP_GRACE_SECONDS = 2.0
 logger = logging.getLogger("nirm.jobs")
 
 # A periodic job: every `interval` seconds, `run(app)`. Every replica runs it, so a job must
@@ -211,10 +215,8 @@ def create_service_app(
                     await task
             if on_shutdown is not None:
                 await on_shutdown(app)
-            if relay_task is not None:
-                relay_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay_task
+            if relay is not None and relay_task is not None:
+                await relay.stop(relay_task, RELAY_STOP_GRACE_SECONDS)
             if revocations_task is not None:
                 revocations_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -267,6 +269,7 @@ def create_service_app(
             client=http,
             secret_resolver=parts.secret_resolver,
             outbound=parts.outbound,
+            lease=timedelta(seconds=settings.relay_lease_seconds),
         )
         inbox = Inbox(database, parts.event_tables, settings.internal_secret, parts.event_handlers)
         app.include_router(inbox_router(lambda _request: inbox))
