@@ -27,6 +27,7 @@ DEFAULT_ROUTES: Mapping[str, str] = {
     "/api/v1/referrals": "referral",
     "/api/v1/repatriations": "referral",
     "/api/v1/alerts": "referral",
+    "/api/v1/statistics/referrals": "referral",
 }
 
 # A `{name}` segment of a prefix matches any one segment of a path.
