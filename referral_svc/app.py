@@ -11,7 +11,7 @@ from referral_svc.events import consumers
 from referral_svc.providers.router import router as providers_router
 from referral_svc.providers.service import ProviderSecrets
 from referral_svc.providers.snapshot import DirectorySnapshot
-from referral_svc.referrals.expiry import expiry_job
+from referral_svc.referrals.expiry import DEADLINE_GAUGES, expiry_job
 from referral_svc.referrals.router import router as referrals_router
 from referral_svc.repatriations.overdue import overdue_job
 from referral_svc.repatriations.router import router as repatriations_router
@@ -63,6 +63,7 @@ def create_app(
             (settings.expiry_interval_seconds, expiry_job),
             (settings.overdue_interval_seconds, overdue_job),
         ],
+        gauges=DEADLINE_GAUGES,
     )
     app = create_service_app(parts, settings, transport=transport)
     # The relay asks for a provider's webhook secret only once the app runs.
