@@ -98,8 +98,11 @@ class Statistics:
     value — a cell of a grouping, or a total — is numbered by its rank in the order the
     pattern hides them."""
 
-    def __init__(self, cases: Mapping[Key, int], *, threshold: int = THRESHOLD) -> None:
-        widths = {len(key) for key in cases}
+    def __init__(
+        self, cases: Mapping[Key, int], *, threshold: int = THRESHOLD, width: int | None = None
+    ) -> None:
+        # `width`: how many dimensions are offered, which no cases at all cannot tell.
+        widths = {len(key) for key in cases} | ({width} if width is not None else set())
         if len(widths) > 1:
             raise ValueError("every combination needs one value per dimension")
         if any(count < 1 for count in cases.values()):

@@ -29,6 +29,7 @@ from typing import Final
 from fastapi import FastAPI
 
 from identification_svc.statistics.repository import StatisticsRepository
+from identification_svc.statistics.schemas import DIMENSIONS
 from shared.db import Database, utcnow
 from shared.errors import ServiceUnavailable
 from shared.statistics import Period, Statistics
@@ -121,7 +122,7 @@ class SettledStatistics:
                 )
             ] += count
         started = time.perf_counter()
-        statistics = await asyncio.to_thread(Statistics, counted)
+        statistics = await asyncio.to_thread(Statistics, counted, width=len(DIMENSIONS))
         logger.info(
             "statistics settled",
             extra={"cases": version[0], "seconds": round(time.perf_counter() - started, 3)},

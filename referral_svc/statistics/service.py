@@ -54,7 +54,7 @@ class StatisticsService:
             count,
         ) in await self.repository.combinations(*moments):
             counted[(year, status, frozenset(services), kind, county, bool(is_child))] += count
-        statistics = await asyncio.to_thread(Statistics, counted)
+        statistics = await asyncio.to_thread(Statistics, counted, width=len(DIMENSIONS))
         asked = sorted({DIMENSIONS.index(dimension) for dimension in group_by})
         names = [DIMENSIONS[index] for index in asked]
         table = statistics.table(asked)

@@ -251,3 +251,10 @@ async def test_the_same_table_is_answered_as_csv_with_the_total_last(
         "male,<5",
         ",8",
     ]
+
+
+async def test_no_cases_answer_no_cells_whatever_the_grouping(
+    service: Service, auditor: Caller
+) -> None:
+    body = await statistics(service, auditor, group_by="year,gender")
+    assert (body["cells"], body["total"]) == ([], "<5")

@@ -122,3 +122,9 @@ async def test_a_caller_without_the_permission_is_refused_and_a_bad_dimension_na
     )
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "group_by"
+
+
+async def test_no_referrals_answer_no_cells_whatever_the_grouping(service: Referral) -> None:
+    body = await statistics(service, group_by="year,result")
+    assert (body["cells"], body["total"]["count"]) == ([], "<5")
+    assert body["total"]["median_hours_screening_to_referral"] is None
