@@ -38,6 +38,7 @@ from shared.events.relay import Relay, SecretResolver
 from shared.events.tables import EventTables
 from shared.http import ClientKind, http_client
 from shared.logs import configure_logging
+from shared.metrics import Metrics, RequestMetrics, ScrapedGauge, metrics_endpoint, outbox_gauges
 from shared.outbound import OutboundPolicy
 from shared.requests import RequestIdMiddleware
 from shared.settings import ServiceSettings
@@ -158,6 +159,8 @@ class ServiceParts:
     # the part depends on (the gateway: every service) is not ready.
     readiness: Callable[[Request], Awaitable[None]] | None = None
     jobs: Sequence[Job] = ()
+    # The part's own gauges, read from its database at each scrape of `/metrics`.
+    gauges: Sequence[ScrapedGauge] = ()
     # The part's own ASGI middleware, outermost first. It runs inside the shared layers: the
     # request id is set, an unexpected error becomes a 500 problem, the body is limited.
     middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = ()
@@ -257,9 +260,12 @@ def create_service_app(
         for name, url in settings.service_urls.items()
         if name != parts.name
     }
+    metrics = Metrics(parts.name)
+    app.state.metrics = metrics
     app.state.outbox = None
     app.state.relay = None
     if parts.event_tables is not None:
+        metrics.add_scraped(outbox_gauges(parts.event_tables))
         app.state.outbox = Outbox(parts.event_tables, parts.name, settings.subscriptions)
         app.state.relay = Relay(
             database,
@@ -270,6 +276,7 @@ def create_service_app(
             secret_resolver=parts.secret_resolver,
             outbound=parts.outbound,
             lease=timedelta(seconds=settings.relay_lease_seconds),
+            metrics=metrics,
         )
         inbox = Inbox(database, parts.event_tables, settings.internal_secret, parts.event_handlers)
         app.include_router(inbox_router(lambda _request: inbox))
@@ -281,6 +288,14 @@ def create_service_app(
     app.add_middleware(BodySizeLimit)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    metrics.add_scraped(parts.gauges)
+    app.add_api_route(
+        "/metrics",
+        metrics_endpoint(metrics, database, settings.metrics_token),
+        methods=["GET"],
+        include_in_schema=False,
+    )
 
     health = APIRouter(prefix="/health", include_in_schema=False)
 

@@ -43,6 +43,8 @@ class ServiceSettings(BaseSettings):
     # Periodic jobs (`ServiceParts.jobs`); tests turn them off and call the job themselves.
     run_jobs: bool = True
     log_level: str = "INFO"
+    # The bearer token a Prometheus scraper sends for `/metrics`; unset, `/metrics` is off.
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     @model_validator(mode="after")
     def _own_secret_outside_the_embedded_default(self) -> Self:

@@ -24,6 +24,7 @@ from shared.events.inbox import RECEIVED
 from shared.events.outbox import SERVICE_DESTINATION
 from shared.events.tables import EventTables
 from shared.http import HttpClient, InvalidTarget, Unreachable
+from shared.metrics import WEBHOOK, Metrics
 from shared.outbound import OutboundPolicy, Target, UnsafeDestination
 from shared.signing import SIGNATURE_HEADER, sign
 
@@ -49,6 +50,7 @@ class Relay:
         backoff_base: float = 1.0,
         backoff_cap: float = 300.0,
         clock: Callable[[], datetime] = utcnow,
+        metrics: Metrics | None = None,
     ) -> None:
         self.database = database
         self.tables = tables
@@ -64,6 +66,7 @@ class Relay:
         self.clock = clock
         self.relay_id = new_id()
         self.client = client
+        self.metrics = metrics
         self._wake = asyncio.Event()
         self._stopping = False
         self._claim_statement = _claim_statement(tables.outbox, batch_size)
@@ -192,6 +195,14 @@ class Relay:
             for row, error in zip(batch, errors, strict=True)
         ]
         await self._record(outcomes)
+        if self.metrics is not None:
+            for row, error in outcomes:
+                destination: str = row["destination"]
+                if destination.startswith(SERVICE_DESTINATION):
+                    destination = destination.removeprefix(SERVICE_DESTINATION)
+                else:
+                    destination = WEBHOOK
+                self.metrics.delivered(destination, failed=error is not None)
         return sum(error is None for _, error in outcomes)
 
     async def run_forever(self, interval: float) -> None:
