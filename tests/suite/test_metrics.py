@@ -161,8 +161,13 @@ async def test_counters_and_gauges_move_as_a_referral_flow_goes_through(suite: S
         )
     overdue = (await scrape(suite))["referral"]
     assert value(overdue, "nirm_referrals_past_deadline", **webhook) == 1
-    app = suite.services["referral"]
-    assert await expire_overdue_referrals(app.state.database, app.state.outbox, utcnow()) == 1
+    state = suite.services["referral"].state
+    assert (
+        await expire_overdue_referrals(
+            state.database, state.outbox, state.directory_snapshot, utcnow()
+        )
+        == 1
+    )
     expired = (await scrape(suite))["referral"]
     assert value(expired, "nirm_referrals_past_deadline", **webhook) == 0
     assert value(expired, "nirm_referrals_expired", **webhook) == 1
