@@ -55,6 +55,8 @@ class Replica:
     environment: dict[str, str]
     log: Path
     process: subprocess.Popen[bytes] | None = None
+    # Where this start's lines begin in the log (a replica started again appends).
+    log_start: int = 0
 
     @property
     def name(self) -> str:
@@ -73,6 +75,7 @@ class Replica:
         command += ["--host", HOST, "--port", str(self.port)]
         if not migrate:
             command.append("--no-migrate")
+        self.log_start = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 command, stdout=output, stderr=subprocess.STDOUT, env=self.environment
@@ -81,6 +84,12 @@ class Replica:
     def ready(self) -> bool:
         if not self.alive:
             raise AssertionError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
+        # Its own socket is bound: the port checked free may meanwhile have been taken by
+        # another process (other tests on the machine), which must not pass for this one.
+        with self.log.open("rb") as output:
+            output.seek(self.log_start)
+            if b"Uvicorn running on" not in output.read():
+                return False
         try:
             answer = httpx.get(f"{self.url}/health/ready", timeout=2, trust_env=False)
         except httpx.HTTPError:
