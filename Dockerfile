@@ -1,7 +1,8 @@
 # One image for every part of the NIRM suite. The part is chosen at run time:
 #   docker run -e NIRM_PART=risk nirm          (or: docker run nirm serve risk --host 0.0.0.0)
-# `serve` migrates the part's database, then serves it; every setting comes from the
-# environment (see README.md, "Configuration").
+# `serve` migrates the part's database, then serves it; with replicas, a job runs
+# `migrate PART` and the replicas `serve --no-migrate` (README.md, "Scaling out"). Every
+# setting comes from the environment (README.md, "Configuration").
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -39,6 +39,7 @@ def case_facts(case: Case) -> dict[str, Any]:
         "exploitation_forms": list(case.exploitation_forms),
         "organisation_id": str(case.opened_by_organisation_id),
         "is_foreign": case.is_foreign,
+        "opened_at": case.created_at.isoformat(),
     }
 
 

@@ -22,3 +22,4 @@ RepatriationsReader = Annotated[Principal, Depends(require(Permission.READ_REPAT
 RepatriationWorker = Annotated[Principal, Depends(require(Permission.WORK_REPATRIATION))]
 RepatriationCanceller = Annotated[Principal, Depends(require(Permission.CANCEL_REPATRIATION))]
 AlertsHandler = Annotated[Principal, Depends(require(Permission.HANDLE_ALERTS))]
+StatisticsReader = Annotated[Principal, Depends(require(Permission.READ_STATISTICS))]

@@ -11,11 +11,12 @@ from referral_svc.events import consumers
 from referral_svc.providers.router import router as providers_router
 from referral_svc.providers.service import ProviderSecrets
 from referral_svc.providers.snapshot import DirectorySnapshot
-from referral_svc.referrals.expiry import expiry_job
+from referral_svc.referrals.expiry import DEADLINE_GAUGES, expiry_job
 from referral_svc.referrals.router import router as referrals_router
 from referral_svc.repatriations.overdue import overdue_job
 from referral_svc.repatriations.router import router as repatriations_router
 from referral_svc.settings import Settings
+from referral_svc.statistics.router import router as statistics_router
 from shared.app import ServiceParts, create_service_app
 from shared.events.outbox import Outbox
 from shared.outbound import OutboundPolicy
@@ -27,6 +28,7 @@ _TAGS = [
     {"name": "referrals", "description": "Cases sent to providers, and their answers"},
     {"name": "repatriations", "description": "Assisted return across a border, step by step"},
     {"name": "alerts", "description": "What the coordinators must look into"},
+    {"name": "statistics", "description": "De-identified counts; small ones are suppressed."},
 ]
 
 
@@ -46,7 +48,13 @@ def create_app(
     parts = ServiceParts(
         name=NAME,
         title="NIRM referral service",
-        routers=[providers_router, referrals_router, repatriations_router, alerts_router],
+        routers=[
+            providers_router,
+            referrals_router,
+            repatriations_router,
+            alerts_router,
+            statistics_router,
+        ],
         event_tables=EVENTS,
         # The handlers' own outbox: the same tables, source and subscriptions as the one
         # the app factory gives the routes (an Outbox holds nothing else).
@@ -58,6 +66,7 @@ def create_app(
             (settings.expiry_interval_seconds, expiry_job),
             (settings.overdue_interval_seconds, overdue_job),
         ],
+        gauges=DEADLINE_GAUGES,
     )
     app = create_service_app(parts, settings, transport=transport)
     # The relay asks for a provider's webhook secret only once the app runs.

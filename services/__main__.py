@@ -1,7 +1,8 @@
 """`python -m services` (the `nirm` command): the suite's command line.
 
 up          every part on SQLite, each in its own process, until Ctrl-C
-migrate     bring the embedded suite's databases to the latest schema
+migrate     bring the embedded suite's databases to the latest schema; with PART, that
+            part's database named by its environment (a migration job)
 serve PART  one part in this process, configured by its environment (containers)
 seed-demo   demo organisations and users, made through the running gateway
 """
@@ -18,7 +19,7 @@ from services.demo import DemoFailed, seed
 from services.environment import connect_host
 from services.registry import BASE_PORT, GATEWAY, PARTS, part, service_urls
 from services.runner import migrate_suite, up
-from services.serving import serve
+from services.serving import migrate_part, serve
 
 DEFAULT_HOST = "127.0.0.1"
 PART_VARIABLE = "NIRM_PART"
@@ -30,6 +31,10 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    if args.part is not None:
+        migrate_part(part(args.part))
+        print(f"The {args.part} database is at the latest schema.")
+        return 0
     data_dir = DataDir(args.data_dir)
     migrate_suite(data_dir)
     print(f"Every part's database in {data_dir.path} is at the latest schema.")
@@ -39,8 +44,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     served = part(args.part)
     port = args.port if args.port is not None else served.port()
-    serve(served, host=args.host, port=port, migrate_first=not args.no_migrate)
-    return 0
+    return serve(served, host=args.host, port=port, migrate_first=not args.no_migrate)
 
 
 def _seed_demo(args: argparse.Namespace) -> int:
@@ -94,7 +98,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     run_up.set_defaults(run=_up)
 
-    run_migrate = commands.add_parser("migrate", help="migrate the embedded suite's databases")
+    run_migrate = commands.add_parser(
+        "migrate", help="migrate the embedded suite's databases, or one part's (a migration job)"
+    )
+    run_migrate.add_argument(
+        "part",
+        nargs="?",
+        choices=names,
+        help="only this part's database, named by its environment (--data-dir is then unused)",
+    )
     data_dir_option(run_migrate)
     run_migrate.set_defaults(run=_migrate)
 
@@ -113,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     run_serve.add_argument(
         "--no-migrate",
         action="store_true",
-        help="serve without migrating first (when migrations run elsewhere)",
+        help="wait until another process has migrated the database, then serve "
+        "(when migrations run as a job)",
     )
     run_serve.set_defaults(run=_serve)
 

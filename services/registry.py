@@ -97,6 +97,7 @@ REFERRAL = Part(
         "/api/v1/referrals",
         "/api/v1/repatriations",
         "/api/v1/alerts",
+        "/api/v1/statistics/referrals",
     ),
     publishes=(
         "referral.created",

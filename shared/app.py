@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -37,11 +38,15 @@ from shared.events.relay import Relay, SecretResolver
 from shared.events.tables import EventTables
 from shared.http import ClientKind, http_client
 from shared.logs import configure_logging
+from shared.metrics import Metrics, RequestMetrics, ScrapedGauge, metrics_endpoint, outbox_gauges
 from shared.outbound import OutboundPolicy
 from shared.requests import RequestIdMiddleware
 from shared.settings import ServiceSettings
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# At shutdown the relay's delivery under way may finish within this; what it still holds
+# then is handed back to the other replicas.
+RELAY_STOP_GRACE_SECONDS = 2.0
 logger = logging.getLogger("nirm.jobs")
 
 # A periodic job: every `interval` seconds, `run(app)`. Every replica runs it, so a job must
@@ -154,6 +159,8 @@ class ServiceParts:
     # the part depends on (the gateway: every service) is not ready.
     readiness: Callable[[Request], Awaitable[None]] | None = None
     jobs: Sequence[Job] = ()
+    # The part's own gauges, read from its database at each scrape of `/metrics`.
+    gauges: Sequence[ScrapedGauge] = ()
     # The part's own ASGI middleware, outermost first. It runs inside the shared layers: the
     # request id is set, an unexpected error becomes a 500 problem, the body is limited.
     middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = ()
@@ -211,10 +218,8 @@ def create_service_app(
                     await task
             if on_shutdown is not None:
                 await on_shutdown(app)
-            if relay_task is not None:
-                relay_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay_task
+            if relay is not None and relay_task is not None:
+                await relay.stop(relay_task, RELAY_STOP_GRACE_SECONDS)
             if revocations_task is not None:
                 revocations_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -255,9 +260,12 @@ def create_service_app(
         for name, url in settings.service_urls.items()
         if name != parts.name
     }
+    metrics = Metrics(parts.name)
+    app.state.metrics = metrics
     app.state.outbox = None
     app.state.relay = None
     if parts.event_tables is not None:
+        metrics.add_scraped(outbox_gauges(parts.event_tables))
         app.state.outbox = Outbox(parts.event_tables, parts.name, settings.subscriptions)
         app.state.relay = Relay(
             database,
@@ -267,6 +275,8 @@ def create_service_app(
             client=http,
             secret_resolver=parts.secret_resolver,
             outbound=parts.outbound,
+            lease=timedelta(seconds=settings.relay_lease_seconds),
+            metrics=metrics,
         )
         inbox = Inbox(database, parts.event_tables, settings.internal_secret, parts.event_handlers)
         app.include_router(inbox_router(lambda _request: inbox))
@@ -278,6 +288,14 @@ def create_service_app(
     app.add_middleware(BodySizeLimit)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    metrics.add_scraped(parts.gauges)
+    app.add_api_route(
+        "/metrics",
+        metrics_endpoint(metrics, database, settings.metrics_token),
+        methods=["GET"],
+        include_in_schema=False,
+    )
 
     health = APIRouter(prefix="/health", include_in_schema=False)
 

@@ -7,6 +7,8 @@ so a part's Alembic environment sees only its own tables.
 
 import asyncio
 import functools
+import logging
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -15,10 +17,13 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, DateTime, MetaData, Table, event, text
+from alembic.runtime.environment import EnvironmentContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import JSON, DateTime, MetaData, Table, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -37,6 +42,19 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+logger = logging.getLogger("nirm.db")
+
+# The advisory lock migrations of one PostgreSQL database take turns on (any fixed number:
+# advisory locks belong to the database they are taken in).
+MIGRATION_LOCK_KEY = 0x4E49524D  # "NIRM"
+# How long `wait_for_schema` waits by default for another process to migrate.
+SCHEMA_WAIT_SECONDS = 300.0
+
+
+class SchemaNotReady(Exception):
+    """The database did not reach the latest migration in time."""
+
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -178,8 +196,96 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 
 
 def migrate(migrations_dir: Path, url: str, revision: str = "head") -> None:
-    """Bring a part's database to `revision` (blocking; run it before serving)."""
-    command.upgrade(alembic_config(migrations_dir, url), revision)
+    """Bring a part's database to `revision` (blocking; run it before serving).
+
+    On PostgreSQL it holds the database's migration lock meanwhile, so that replicas (or
+    migration jobs) starting at once take turns: the first migrates, the others then find
+    the schema at `revision` and do nothing.
+    """
+    config = alembic_config(migrations_dir, url)
+    if is_sqlite(url):
+        command.upgrade(config, revision)
+        return
+    asyncio.run(_holding_migration_lock(url, lambda: command.upgrade(config, revision)))
+
+
+async def _holding_migration_lock(url: str, run: Callable[[], None]) -> None:
+    """Run `run` (in a thread: Alembic starts its own event loop) while this session holds
+    the database's advisory migration lock; the lock is the database's own, so parts on one
+    server do not wait for each other."""
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            if not await connection.scalar(select(func.pg_try_advisory_lock(MIGRATION_LOCK_KEY))):
+                logger.info("waiting for another migration of this database to finish")
+                await connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_KEY)))
+            # A session lock outlives the transaction: commit, so that the wait for the
+            # migration is not spent idle in a transaction.
+            await connection.commit()
+            try:
+                await asyncio.to_thread(run)
+            finally:
+                await connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_KEY)))
+                await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+def schema_at_head(migrations_dir: Path, url: str) -> bool:
+    """Whether the part's database is at its latest migration (blocking; changes nothing,
+    not even the version table)."""
+    config = alembic_config(migrations_dir, url)
+    script = ScriptDirectory.from_config(config)
+    current: set[str] = set()
+
+    def read_heads(heads: Sequence[str], _context: Any) -> list[Any]:
+        current.update(heads)
+        return []
+
+    # Alembic's lines about its context would repeat at every poll of `wait_for_schema`.
+    alembic_logger = logging.getLogger("alembic")
+    level = alembic_logger.level
+    alembic_logger.setLevel(logging.WARNING)
+    try:
+        with EnvironmentContext(config, script, fn=read_heads, dont_mutate=True):
+            script.run_env()
+    finally:
+        alembic_logger.setLevel(level)
+    return current == set(script.get_heads())
+
+
+def wait_for_schema(
+    migrations_dir: Path,
+    url: str,
+    *,
+    timeout: float = SCHEMA_WAIT_SECONDS,
+    interval: float = 1.0,
+) -> None:
+    """Block until the part's database is at its latest migration, which another process
+    (a migration job, a replica that migrates) applies; `SchemaNotReady` after `timeout`
+    seconds. An unreachable database counts as not ready yet."""
+    deadline = time.monotonic() + timeout
+    announced = False
+    while True:
+        try:
+            if schema_at_head(migrations_dir, url):
+                return
+            reason = "not at the latest migration"
+        except (OSError, SQLAlchemyError) as exc:
+            reason = f"not reachable ({type(exc).__name__})"
+        if time.monotonic() >= deadline:
+            raise SchemaNotReady(
+                f"the database schema is still {reason} after {timeout:.0f} s: run the "
+                "part's migration (`python -m services migrate PART`)"
+            )
+        if not announced:
+            logger.warning(
+                "waiting for the database schema: %s; run the part's migration "
+                "(`python -m services migrate PART`) or serve without --no-migrate",
+                reason,
+            )
+            announced = True
+        time.sleep(interval)
 
 
 def downgrade(migrations_dir: Path, url: str, revision: str = "base") -> None:

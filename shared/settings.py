@@ -35,10 +35,16 @@ class ServiceSettings(BaseSettings):
     subscriptions: dict[str, list[str]] = Field(default_factory=dict)
     call_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     relay_interval_seconds: float = Field(default=0.5, gt=0)
+    # How long a relay's claim on the events it is delivering holds: what a replica that
+    # died mid-delivery leaves waits this long for another (one stopped gracefully hands
+    # them back at once); longer than a delivery can take (`call_timeout_seconds`).
+    relay_lease_seconds: float = Field(default=30.0, ge=5, le=3600)
     run_relay: bool = True
     # Periodic jobs (`ServiceParts.jobs`); tests turn them off and call the job themselves.
     run_jobs: bool = True
     log_level: str = "INFO"
+    # The bearer token a Prometheus scraper sends for `/metrics`; unset, `/metrics` is off.
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     @model_validator(mode="after")
     def _own_secret_outside_the_embedded_default(self) -> Self:

@@ -59,6 +59,8 @@ async def openapi_document(request: Request) -> JSONResponse:
         documents,
         security_schemes=_OWN_TOKENS if state.own_tokens else _EXTERNAL_TOKENS,
     )
+    # Every path is served by the gateway that serves this document, wherever it runs.
+    document["servers"] = [{"url": "/", "description": "This gateway"}]
     missing = sorted(part for part, doc in fetched.items() if doc is None)
     if missing:
         document["info"]["x-unavailable-parts"] = missing

@@ -15,6 +15,7 @@ from gateway.forwarding.routes import API_PREFIX
 from gateway.gatekeeper import authenticate
 from gateway.state import GatewayState, gateway_state
 from shared.errors import NotFound, Problem, ServiceUnavailable, render_problem
+from shared.metrics import ROUTE_TEMPLATE_KEY
 from shared.requests import current_request_id
 
 # What a service needs of the caller's request; everything else stays at the gateway.
@@ -98,7 +99,10 @@ class ForwardedDirectly:
         if scope["type"] == "http":
             state: GatewayState = scope["app"].state.gateway
             path = scope["path"]
-            if state.dispatch.part_for(path) not in (None, GATEWAY_PART):
+            found = state.dispatch.match(path)
+            if found is not None and found[1] != GATEWAY_PART:
+                # Counted under the routing table's prefix (`shared/metrics.py`).
+                scope[ROUTE_TEMPLATE_KEY] = found[0]
                 try:
                     response = await forward(Request(scope, receive))
                 except Problem as problem:

@@ -1,11 +1,10 @@
 """Routes of `/api/v1/statistics`: de-identified counts of cases, and of training
 coverage (`training/`)."""
 
-from collections.abc import Sequence
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from identification_svc.dependencies import (
     CaseStatistics,
@@ -16,33 +15,11 @@ from identification_svc.dependencies import (
 from identification_svc.statistics.schemas import DIMENSIONS, CaseStatisticsOut
 from identification_svc.training.coverage import MEASURES, Measure
 from identification_svc.training.schemas import TrainingStatisticsOut
-from shared.errors import ValidationProblem, error_responses
+from shared.errors import error_responses
 from shared.statistics import Period
+from shared.statistics_api import CSV_RESPONSE, WantsCsv, check_period, csv_answer, dimensions
 
 router = APIRouter(prefix="/api/v1/statistics", tags=["statistics"])
-
-D = TypeVar("D", bound=str)
-
-
-def _dimensions(group_by: str | None, offered: Sequence[D]) -> list[D]:
-    names = [name.strip() for name in group_by.split(",")] if group_by else []
-    chosen: list[D] = []
-    for name in names:
-        dimension = next((d for d in offered if d == name), None)
-        if dimension is None:
-            raise ValidationProblem(
-                "group_by", f"Each dimension must be one of {', '.join(offered)}."
-            )
-        if dimension in chosen:
-            raise ValidationProblem("group_by", f"'{dimension}' is named twice.")
-        chosen.append(dimension)
-    return chosen
-
-
-def _period(first: date | None, last: date | None) -> None:
-    if first is not None and last is not None and last < first:
-        raise ValidationProblem("to", "The period must not end before it starts.")
-
 
 GroupBy = Annotated[
     str | None,
@@ -57,11 +34,12 @@ GroupBy = Annotated[
 @router.get(
     "/cases",
     response_model=CaseStatisticsOut,
-    responses=error_responses(401, 403, 422, 503),
+    responses={**CSV_RESPONSE, **error_responses(401, 403, 422, 503)},
 )
 async def get_case_statistics(
     principal: StatisticsReader,
     statistics: CaseStatistics,
+    as_csv: WantsCsv,
     group_by: Annotated[
         str | None,
         Query(
@@ -76,12 +54,19 @@ async def get_case_statistics(
     last: Annotated[
         date | None, Query(alias="to", description="Last day the cases were opened on.")
     ] = None,
-) -> CaseStatisticsOut:
+) -> CaseStatisticsOut | Response:
     """Counts of the cases opened in the period (every case of the mechanism), by the
     dimensions asked; a count under 5 is `"<5"`, and a count is `"suppressed"` where a
-    total would otherwise give a small one away."""
-    _period(first, last)
-    return await statistics.cases(_dimensions(group_by, DIMENSIONS), Period(first, last))
+    total would otherwise give a small one away. `Accept: text/csv` answers the same table
+    as CSV."""
+    check_period(first, last)
+    answer = await statistics.cases(dimensions(group_by, DIMENSIONS), Period(first, last))
+    if not as_csv:
+        return answer
+    cells = [cell.model_dump(mode="json") for cell in answer.cells]
+    return csv_answer(
+        [*answer.group_by, "count"], [*cells, {"count": answer.total}], name="case-statistics"
+    )
 
 
 @router.get(
@@ -110,6 +95,6 @@ async def get_training_statistics(
       `other_version_only`, or `none`: screening without any trained member);
     - `practice_screenings`: practice screenings made in the period, by
       `catalogue_version`, `vignette`, `matched`, `organisation_kind` and `county`."""
-    _period(first, last)
-    dimensions = _dimensions(group_by, MEASURES[measure])
-    return await coverage.statistics(measure, dimensions, Period(first, last))
+    check_period(first, last)
+    counted = dimensions(group_by, MEASURES[measure])
+    return await coverage.statistics(measure, counted, Period(first, last))

@@ -18,7 +18,6 @@ most every `SLOW_REFRESH_EVERY`, so a busy national caseload costs a few percent
 """
 
 import asyncio
-import functools
 import logging
 import time
 from collections import Counter, OrderedDict
@@ -123,9 +122,7 @@ class SettledStatistics:
                 )
             ] += count
         started = time.perf_counter()
-        statistics = await asyncio.to_thread(
-            functools.partial(Statistics, counted, width=len(DIMENSIONS))
-        )
+        statistics = await asyncio.to_thread(Statistics, counted, width=len(DIMENSIONS))
         logger.info(
             "statistics settled",
             extra={"cases": version[0], "seconds": round(time.perf_counter() - started, 3)},

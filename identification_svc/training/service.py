@@ -17,7 +17,6 @@ the check behind the training warning of a screening.
 """
 
 import asyncio
-import functools
 import json
 import uuid
 from collections import Counter
@@ -515,9 +514,7 @@ class CoverageService:
         counted = await self._counted(measure, period, statuses, current)
         # Settling the suppression counts every grouping: off the event loop.
         dimensions = coverage.MEASURES[measure]
-        statistics = await asyncio.to_thread(
-            functools.partial(Statistics, counted, width=len(dimensions))
-        )
+        statistics = await asyncio.to_thread(Statistics, counted, width=len(dimensions))
         asked = sorted({dimensions.index(dimension) for dimension in group_by})
         table = statistics.table(asked)
         names = [dimensions[index] for index in asked]

@@ -34,6 +34,9 @@ class CaseFacts(Base):
     # The organisation that opened the case.
     organisation_id: Mapped[uuid.UUID]
     is_foreign: Mapped[bool]
+    # When identification opened the case (its first screening, or by hand); null for a
+    # case heard of before events carried it.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -18,6 +18,7 @@ class CaseEvent(BaseModel):
     exploitation_forms: list[str] = Field(default_factory=list, max_length=20)
     organisation_id: uuid.UUID
     is_foreign: bool = False
+    opened_at: AwareDatetime | None = None
 
 
 class IdentificationCase(BaseModel):
@@ -33,6 +34,7 @@ class IdentificationCase(BaseModel):
     exploitation_forms: list[str] = Field(default_factory=list, max_length=20)
     opened_by_organisation_id: uuid.UUID
     is_foreign: bool = False
+    created_at: AwareDatetime | None = None
 
     def as_event(self) -> CaseEvent:
         return CaseEvent(
@@ -45,6 +47,7 @@ class IdentificationCase(BaseModel):
             exploitation_forms=self.exploitation_forms,
             organisation_id=self.opened_by_organisation_id,
             is_foreign=self.is_foreign,
+            opened_at=self.created_at,
         )
 
 

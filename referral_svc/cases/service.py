@@ -34,6 +34,7 @@ class CaseService:
                 "exploitation_forms": sorted(set(event.exploitation_forms)),
                 "organisation_id": event.organisation_id,
                 "is_foreign": event.is_foreign,
+                "opened_at": event.opened_at,
                 "updated_at": utcnow(),
             }
         )

@@ -79,9 +79,15 @@ class Contact(BaseModel):
 
 
 Services = Annotated[list[Service], Field(min_length=1, max_length=12), AfterValidator(_unique)]
-Counties = Annotated[list[CoverageCode], Field(min_length=1, max_length=43)]
+# Either may be empty (none of that kind, as an answer shows it), not both.
+Counties = Annotated[
+    list[CoverageCode],
+    Field(max_length=43, description="County codes, or ['national']; empty abroad"),
+]
 Countries = Annotated[
-    list[CountryCode], Field(min_length=1, max_length=250), AfterValidator(_unique)
+    list[CountryCode],
+    Field(max_length=250, description="For a provider abroad; empty in Romania"),
+    AfterValidator(_unique),
 ]
 Genders = Annotated[list[Gender], Field(max_length=4), AfterValidator(_unique)]
 Languages = Annotated[list[Language], Field(max_length=50), AfterValidator(_unique)]
@@ -123,7 +129,8 @@ _EXAMPLE: dict[str, JsonValue] = {
 
 class ProviderCreate(BaseModel):
     """A new directory entry. `counties` (or `["national"]`) for a provider in Romania,
-    `countries` for one abroad; a residential service offered needs its `capacity`."""
+    `countries` for one abroad (the other left out, null or empty); a residential service
+    offered needs its `capacity`."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
@@ -148,7 +155,8 @@ class ProviderCreate(BaseModel):
 
 class ProviderUpdate(BaseModel):
     """Changes to a directory entry; absent fields stay. `counties` replaces `countries`
-    and the other way round; `null` clears accreditation, contact or the webhook."""
+    and the other way round (both may be sent when one is empty, as an answer shows
+    them); `null` clears accreditation, contact or the webhook."""
 
     model_config = ConfigDict(
         extra="forbid",

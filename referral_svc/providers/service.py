@@ -42,6 +42,8 @@ from shared.outbound import OutboundPolicy, UnsafeDestination
 from shared.pagination import PageParams
 
 SECRET_REF_PREFIX = "provider:"
+# The two kinds of area a provider covers: one or the other.
+_AREAS = ("counties", "countries")
 
 
 @dataclass
@@ -109,13 +111,14 @@ class DirectoryService:
         self, principal: Principal, provider: Provider, payload: ProviderUpdate, now: datetime
     ) -> Provider:
         changes = payload.model_dump(exclude_unset=True)
-        if "counties" in changes and "countries" in changes:
-            raise ValidationProblem("countries", "Give counties or countries, not both.")
         state = {**_state_of(provider), **changes}
-        if "counties" in changes:
-            state["countries"] = None
-        if "countries" in changes:
-            state["counties"] = None
+        # One kind of area replaces the other; an empty list is none of its kind.
+        chosen = [name for name in _AREAS if changes.get(name)]
+        if len(chosen) > 1:
+            raise ValidationProblem("countries", "Give counties or countries, not both.")
+        for name in _AREAS:
+            if name in changes or (chosen and name not in chosen):
+                state[name] = changes.get(name) or None
         capacity: dict[str, Places] = (
             dict(payload.capacity.items()) if payload.capacity is not None else _places_of(provider)
         )

@@ -8,12 +8,14 @@ the last second — changes nothing twice, and only the winner announces the exp
 from datetime import datetime
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.repository import ReferralRepository
 from referral_svc.referrals.service import ReferralService
 from shared.db import Database, utcnow
 from shared.events.outbox import Outbox
+from shared.metrics import ScrapedGauge
 
 BATCH = 200
 
@@ -40,3 +42,26 @@ async def expiry_job(app: FastAPI) -> None:
         state.database, state.outbox, state.directory_snapshot, utcnow()
     ):
         app.state.relay.wake()
+
+
+async def _past_deadline(session: AsyncSession) -> float:
+    return float(await ReferralRepository(session).count_past_deadline(utcnow()))
+
+
+async def _expired(session: AsyncSession) -> float:
+    return float(await ReferralRepository(session).count_expired())
+
+
+# What `/metrics` tells of deadlines (`shared/metrics.py`).
+DEADLINE_GAUGES = [
+    ScrapedGauge(
+        "nirm_referrals_past_deadline",
+        "Referrals unanswered past their deadline that the expiry job has yet to expire.",
+        _past_deadline,
+    ),
+    ScrapedGauge(
+        "nirm_referrals_expired",
+        "Referrals that expired: their deadline passed unanswered.",
+        _expired,
+    ),
+]

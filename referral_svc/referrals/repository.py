@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.models import CaseFacts
@@ -130,6 +130,17 @@ class ReferralRepository:
             .limit(limit)
         )
         return rows.all()
+
+    async def count_past_deadline(self, now: datetime) -> int:
+        """Referrals still unanswered past their deadline (the expiry job's backlog)."""
+        statement = select(func.count()).where(
+            Referral.status == ReferralStatus.SENT, Referral.respond_by <= now
+        )
+        return int(await self.session.scalar(statement) or 0)
+
+    async def count_expired(self) -> int:
+        statement = select(func.count()).where(Referral.status == ReferralStatus.EXPIRED)
+        return int(await self.session.scalar(statement) or 0)
 
     async def services_of_case(
         self, case_id: uuid.UUID, statuses: Sequence[ReferralStatus]

@@ -2,7 +2,9 @@
 
 Safe with several replicas on one PostgreSQL database: a relay first claims rows (a lease
 written with `FOR UPDATE SKIP LOCKED`), so two relays never deliver one row at once; a
-relay that dies leaves a lease that simply runs out. Delivery is at least once; receivers
+relay that dies leaves a lease that simply runs out, and one that is stopped (a replica's
+graceful shutdown) finishes the pass under way and hands back what it still holds, so
+another replica delivers it at once. Delivery is at least once; receivers
 deduplicate by event id, which makes it exactly once in effect.
 """
 
@@ -22,6 +24,7 @@ from shared.events.inbox import RECEIVED
 from shared.events.outbox import SERVICE_DESTINATION
 from shared.events.tables import EventTables
 from shared.http import HttpClient, InvalidTarget, Unreachable
+from shared.metrics import WEBHOOK, Metrics
 from shared.outbound import OutboundPolicy, Target, UnsafeDestination
 from shared.signing import SIGNATURE_HEADER, sign
 
@@ -47,6 +50,7 @@ class Relay:
         backoff_base: float = 1.0,
         backoff_cap: float = 300.0,
         clock: Callable[[], datetime] = utcnow,
+        metrics: Metrics | None = None,
     ) -> None:
         self.database = database
         self.tables = tables
@@ -62,7 +66,9 @@ class Relay:
         self.clock = clock
         self.relay_id = new_id()
         self.client = client
+        self.metrics = metrics
         self._wake = asyncio.Event()
+        self._stopping = False
         self._claim_statement = _claim_statement(tables.outbox, batch_size)
 
     def wake(self) -> None:
@@ -189,10 +195,19 @@ class Relay:
             for row, error in zip(batch, errors, strict=True)
         ]
         await self._record(outcomes)
+        if self.metrics is not None:
+            for row, error in outcomes:
+                destination: str = row["destination"]
+                if destination.startswith(SERVICE_DESTINATION):
+                    destination = destination.removeprefix(SERVICE_DESTINATION)
+                else:
+                    destination = WEBHOOK
+                self.metrics.delivered(destination, failed=error is not None)
         return sum(error is None for _, error in outcomes)
 
     async def run_forever(self, interval: float) -> None:
-        while True:
+        """Deliver until `stop`."""
+        while not self._stopping:
             try:
                 delivered = await self.run_once()
             except Exception:
@@ -201,8 +216,43 @@ class Relay:
             if delivered:
                 continue
             self._wake.clear()
+            if self._stopping:
+                return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=interval)
+
+    async def stop(self, running: asyncio.Task[None], grace: float) -> None:
+        """End `running` (this relay's `run_forever`): the pass under way may finish within
+        `grace` seconds, else it is cancelled; then every row this relay still holds
+        claimed is handed back."""
+        self._stopping = True
+        self._wake.set()
+        # `wait_for` cancels the task, and waits for it, when the grace runs out.
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(running, timeout=grace)
+        try:
+            released = await self.release()
+        except Exception:
+            logger.exception("the relay's claims were not handed back; their lease runs out")
+            return
+        if released:
+            logger.info("handed back %d claimed events", released)
+
+    async def release(self) -> int:
+        """Give up this relay's claims on rows it has not delivered: another relay may
+        take them at once instead of when the lease runs out. Answers how many."""
+        outbox = self.tables.outbox
+        async with self.database.sessions.begin() as session:
+            result = await session.execute(
+                update(outbox)
+                .where(
+                    outbox.c.claimed_by == self.relay_id,
+                    outbox.c.claimed_until.is_not(None),
+                    outbox.c.delivered_at.is_(None),
+                )
+                .values(claimed_until=None)
+            )
+        return int(getattr(result, "rowcount", 0))
 
 
 def _claim_statement(outbox: Table, batch_size: int) -> Update:

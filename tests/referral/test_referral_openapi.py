@@ -33,6 +33,7 @@ OPERATIONS = {
     ("post", "/api/v1/repatriations/{repatriation_id}/cancel"): "cancel_repatriation",
     ("get", "/api/v1/alerts"): "list_alerts",
     ("post", "/api/v1/alerts/{alert_id}/acknowledge"): "acknowledge_alert",
+    ("get", "/api/v1/statistics/referrals"): "get_referral_statistics",
 }
 
 

@@ -246,6 +246,45 @@ async def test_a_relay_that_died_mid_delivery_leaves_the_event_to_another_after_
         await publisher.dispose()
 
 
+class HangingTransport(httpx.AsyncBaseTransport):
+    """A subscriber that takes the request and never answers."""
+
+    def __init__(self) -> None:
+        self.received = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.received.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_relay_stopped_mid_delivery_hands_its_claims_back_to_another_at_once(
+    fresh_databases: DatabaseFactory,
+) -> None:
+    publisher = Database(fresh_databases.new("identification"))
+    effects: Counter[str] = Counter()
+    app = subscriber_app(fresh_databases.new("risk"), effects)
+    clock = Clock()
+    hanging = HangingTransport()
+    stopping = make_relay(publisher, hanging, clock)
+    alive = make_relay(publisher, SuiteTransport({"risk": app}), clock)
+    try:
+        [event_id] = await publish(publisher, 1)
+        clock.now = utcnow()
+        task = asyncio.create_task(stopping.run_forever(interval=0.05))
+        await asyncio.wait_for(hanging.received.wait(), timeout=10)  # claimed, in flight
+        async with running(app):
+            assert await alive.run_once() == 0  # the claim holds while the first delivers
+            await stopping.stop(task, grace=0.1)  # the replica's shutdown
+            assert task.done()
+            assert await alive.run_once() == 1  # at once, not when the lease runs out
+        assert effects == Counter({event_id: 1})
+    finally:
+        await stopping.client.aclose()
+        await alive.client.aclose()
+        await publisher.dispose()
+
+
 async def test_the_events_pending_for_a_part_go_in_one_request_each_applied_once(
     fresh_databases: DatabaseFactory,
 ) -> None:

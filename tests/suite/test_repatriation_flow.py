@@ -87,14 +87,18 @@ class World:
     # --- identification and risk
 
     async def presumed_case(self, yes: list[str] = PRESUMED_ADULT, age: int = 29) -> str:
+        return await self.screened(self.social_worker, yes, age)
+
+    async def screened(
+        self, screener: dict[str, str], yes: list[str] = PRESUMED_ADULT, age: int = 29
+    ) -> str:
+        """The case the screening of a presumed victim opens (its events delivered)."""
         body = {
             "subject": {"age": age, "gender": "female", "citizenship": "MD"},
             "context": {"county": "RO-IS", "setting": "social_services", "act_recorded": age < 18},
             "answers": [{"indicator": code, "answer": "yes"} for code in yes],
         }
-        response = await self.suite.http.post(
-            "/api/v1/screenings", json=body, headers=self.social_worker
-        )
+        response = await self.suite.http.post("/api/v1/screenings", json=body, headers=screener)
         assert response.status_code == 201, response.text
         assert response.json()["outcome"] == "presumed_victim"
         await self.suite.settle()

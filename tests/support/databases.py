@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 from services.registry import part
@@ -97,3 +98,17 @@ class DatabaseFactory:
         self.drop_created()
         if self.backend == "postgresql" and self.templates:
             pg_admin(*(f'DROP DATABASE IF EXISTS "{d}"' for d in self.templates.values()))
+
+
+# Tests of what only PostgreSQL has (advisory locks, replicas sharing a database): CI sets
+# NIRM_TEST_POSTGRES_URL, so they run there.
+needs_postgres = pytest.mark.skipif(
+    POSTGRES_URL is None, reason="needs PostgreSQL: set NIRM_TEST_POSTGRES_URL (CI does)"
+)
+
+
+def empty_pg_database(prefix: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database: its URL, and what drops it."""
+    name = f"nirm_{prefix}_{uuid.uuid4().hex[:12]}"
+    pg_admin(f'CREATE DATABASE "{name}"')
+    return pg_url(name), lambda: pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

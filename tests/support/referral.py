@@ -247,6 +247,7 @@ class Referral:
         forms: tuple[str, ...] = ("sexual",),
         case_id: uuid.UUID | None = None,
         topic: str = "case.opened",
+        opened_at: str | None = None,
     ) -> uuid.UUID:
         """Tell the service of a case, as identification's `case.opened` would."""
         case_id = case_id or uuid.uuid4()
@@ -262,6 +263,7 @@ class Referral:
                 "exploitation_forms": list(forms),
                 "organisation_id": str(organisation_id),
                 "is_foreign": False,
+                "opened_at": opened_at or utcnow().isoformat(),
                 **({"previous_status": "potential"} if topic == "case.status_changed" else {}),
             },
         )

@@ -3,6 +3,7 @@ the referral part's events delivered to `/internal/events`."""
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 from tests.support.identification import POTENTIAL, PRESUMED, Caller, Callers, Service
@@ -17,7 +18,12 @@ CASE_PAYLOAD_KEYS = {
     "exploitation_forms",
     "organisation_id",
     "is_foreign",
+    "opened_at",
 }
+
+
+def instant(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
 def referral(
@@ -48,7 +54,7 @@ async def test_opening_a_case_publishes_case_opened_with_the_contract_payload(
     [event] = await service.events("case.opened")
     assert event["source"] == "identification"
     assert event["topic"] == "case.opened"
-    assert event["payload"] == {
+    assert {**event["payload"], "opened_at": instant(event["payload"]["opened_at"])} == {
         "case_id": case["id"],
         "version": 1,
         "status": "presumed",
@@ -58,6 +64,7 @@ async def test_opening_a_case_publishes_case_opened_with_the_contract_payload(
         "exploitation_forms": ["labour"],
         "organisation_id": str(police.organisation_id),
         "is_foreign": True,
+        "opened_at": instant(case["created_at"]),
     }
 
 

@@ -1,6 +1,7 @@
 """`case.updated`: a correction of the case, or the person's data, that changes a fact other
 parts keep publishes the case's whole state with its new version (docs/events.md)."""
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,7 +18,12 @@ CASE_OPENED_KEYS = {
     "exploitation_forms",
     "organisation_id",
     "is_foreign",
+    "opened_at",
 }
+
+
+def instant(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
 async def patch(service: Service, caller: Caller, case: dict[str, Any], body: dict[str, Any]):
@@ -34,7 +40,7 @@ async def test_a_new_county_publishes_case_updated_with_the_whole_state_and_vers
 
     [event] = await service.events("case.updated")
     assert event["source"] == "identification"
-    assert event["payload"] == {
+    assert {**event["payload"], "opened_at": instant(event["payload"]["opened_at"])} == {
         "case_id": case["id"],
         "version": after["version"],
         "status": "presumed",
@@ -44,6 +50,7 @@ async def test_a_new_county_publishes_case_updated_with_the_whole_state_and_vers
         "exploitation_forms": ["labour"],
         "organisation_id": str(police.organisation_id),
         "is_foreign": False,
+        "opened_at": instant(case["created_at"]),
     }
     [opened] = await service.events("case.opened")
     assert set(event["payload"]) == set(opened["payload"]) == CASE_OPENED_KEYS

@@ -56,11 +56,6 @@ async def test_counts_of_five_or_more_are_shown(
     }
 
 
-async def test_with_no_case_any_grouping_is_empty(service: Service, auditor: Caller) -> None:
-    body = await statistics(service, auditor, group_by="county,outcome")
-    assert (body["group_by"], body["cells"], body["total"]) == (["county", "outcome"], [], "<5")
-
-
 async def test_a_small_count_is_under_five_and_the_count_that_would_give_it_away_is_hidden(
     service: Service, police: Caller, auditor: Caller
 ) -> None:
@@ -236,3 +231,30 @@ async def test_a_bad_query_is_a_422_naming_the_parameter(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+async def test_the_same_table_is_answered_as_csv_with_the_total_last(
+    service: Service, police: Caller, auditor: Caller
+) -> None:
+    await open_cases(service, police, 6, gender="female")
+    await open_cases(service, police, 2, gender="male")
+    response = await service.client.get(
+        STATISTICS,
+        params={"group_by": "gender"},
+        headers={**auditor.headers, "Accept": "text/csv, application/json;q=0.5"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.text.splitlines() == [
+        "gender,count",
+        "female,suppressed",
+        "male,<5",
+        ",8",
+    ]
+
+
+async def test_no_cases_answer_no_cells_whatever_the_grouping(
+    service: Service, auditor: Caller
+) -> None:
+    body = await statistics(service, auditor, group_by="year,gender")
+    assert (body["cells"], body["total"]) == ([], "<5")

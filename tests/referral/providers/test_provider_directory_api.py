@@ -76,6 +76,7 @@ async def test_a_webhook_needs_a_secret_to_sign_with(service: Referral) -> None:
         ({"counties": None, "countries": ["XX"]}, "countries.0"),
         ({"counties": None}, "counties"),
         ({"countries": ["IT"]}, "counties"),
+        ({"counties": [], "countries": []}, "counties"),
         ({"services": ["shelter", "spa"]}, "services.1"),
         ({"services": ["psychological"]}, "capacity.shelter"),
         ({"capacity": {}}, "capacity.shelter"),
@@ -128,6 +129,22 @@ async def test_a_provider_abroad_covers_countries_instead_of_counties(service: R
     )
     assert moved.status_code == 200
     assert (moved.json()["counties"], moved.json()["countries"]) == (["national"], [])
+    back = await service.send(
+        "PATCH",
+        f"/api/v1/providers/{entry['id']}",
+        service.coordinator,
+        {"counties": [], "countries": ["IT"]},
+    )
+    assert back.status_code == 200, back.text
+    assert (back.json()["counties"], back.json()["countries"]) == ([], ["IT"])
+    both = await service.send(
+        "PATCH",
+        f"/api/v1/providers/{entry['id']}",
+        service.coordinator,
+        {"counties": ["RO-IS"], "countries": ["IT"]},
+    )
+    assert both.status_code == 422
+    assert both.json()["errors"][0]["field"] == "countries"
 
 
 async def test_a_change_keeps_what_it_does_not_name_and_if_match_guards_it(

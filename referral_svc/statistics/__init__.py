@@ -1,0 +1,2 @@
+"""Referral statistics: de-identified counts of referrals and median times, small ones
+suppressed."""
