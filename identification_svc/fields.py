@@ -1,8 +1,8 @@
 """Field types the identification service's request schemas share.
 
-Vocabularies (gender, setting, exploitation form, closing reason) are the identification
-service's own; bounded free text and geographic codes come from `shared.fields` and are
-re-exported here so the service's schemas import from one place.
+Vocabularies (setting, closing reason) are the identification service's own, gender and
+the exploitation forms the suite's (`shared.vocabulary`); those, bounded free text and
+geographic codes are re-exported here so the service's schemas import from one place.
 """
 
 from collections.abc import Callable
@@ -11,10 +11,10 @@ from typing import Annotated, Final, Literal
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 from identification_svc.cases.states import CLOSING_REASONS
-from identification_svc.screening.rules import EXPLOITATION_FORMS
 from shared import fields as shared_fields
 from shared.auth.policy import OrganisationKind
 from shared.fields import FREE_TEXT, NOTE_MAX, ONE_LINE, CountyCode, CountyOrNational, Line, Note
+from shared.vocabulary import EXPLOITATION_FORMS, Gender
 
 __all__ = [
     "FREE_TEXT",
@@ -35,7 +35,6 @@ __all__ = [
     "unique_forms",
 ]
 
-Gender = Literal["female", "male", "other", "unknown"]
 Setting = Literal[
     "border_check",
     "police_operation",

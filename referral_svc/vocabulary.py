@@ -34,21 +34,6 @@ Service = Literal[
 ]
 # The services with places (matching.RESIDENTIAL_SERVICES); each has a capacity row.
 ResidentialService = Literal["shelter", "secure_shelter"]
-Gender = Literal["female", "male", "other", "unknown"]
-# The identification service's codes (identification.md), which case events carry.
-ExploitationForm = Literal[
-    "sexual",
-    "labour",
-    "begging",
-    "criminal_activities",
-    "domestic_servitude",
-    "slavery",
-    "organ_removal",
-    "forced_marriage",
-    "illegal_adoption",
-    "surrogacy",
-    "other",
-]
 # An ISO 639-1 (or 639-3 where no two-letter code exists) language code.
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 

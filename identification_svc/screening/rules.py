@@ -35,19 +35,6 @@ RuleGroup = Literal["recruitment", "exploitation", "destination", "act"]
 
 PROFILES: Final[tuple[Profile, ...]] = ("AL", "AS", "CL", "CS")
 DIMENSION_CODES: Final = ("DR", "CR", "VR", "EX", "CD", "VD")
-EXPLOITATION_FORMS: Final = (
-    "sexual",
-    "labour",
-    "begging",
-    "criminal_activities",
-    "domestic_servitude",
-    "slavery",
-    "organ_removal",
-    "forced_marriage",
-    "illegal_adoption",
-    "surrogacy",
-    "other",
-)
 ADULT_AGE: Final = 18
 
 _RECRUITMENT: Final = ("DR", "CR", "VR")

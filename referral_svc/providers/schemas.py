@@ -18,8 +18,6 @@ from pydantic import (
 
 from referral_svc.providers.models import NATIONAL
 from referral_svc.vocabulary import (
-    ExploitationForm,
-    Gender,
     Language,
     ProviderKind,
     ResidentialService,
@@ -28,6 +26,7 @@ from referral_svc.vocabulary import (
 from shared.fields import CountryCode, Line
 from shared.geo import is_county
 from shared.pagination import Page
+from shared.vocabulary import ExploitationForm, Gender
 
 MAX_PLACES = 100_000
 

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from identification_svc.catalogue.v1 import INDICATORS_V1
 from identification_svc.screening import rules
 from identification_svc.screening.rules import (
-    EXPLOITATION_FORMS,
     RULE_SET_VERSION,
     Answer,
     DimensionEvaluation,
@@ -24,6 +23,7 @@ from identification_svc.screening.rules import (
     evaluate,
     is_child,
 )
+from shared.vocabulary import EXPLOITATION_FORMS
 
 DIMENSIONS = ("DR", "CR", "VR", "EX", "CD", "VD")
 ALL_PROFILES: tuple[Profile, ...] = ("AL", "AS", "CL", "CS")

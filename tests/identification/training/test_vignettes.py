@@ -5,8 +5,9 @@ import pytest
 
 from identification_svc.catalogue.v1 import INDICATORS_V1, VERSION
 from identification_svc.fields import Setting
-from identification_svc.screening.rules import EXPLOITATION_FORMS, Indicator, evaluate
+from identification_svc.screening.rules import Indicator, evaluate
 from identification_svc.training.vignettes import BY_CODE, VIGNETTES, Vignette, for_catalogue
+from shared.vocabulary import EXPLOITATION_FORMS
 
 CATALOGUE = [Indicator(i.code, i.dimension, i.strengths) for i in INDICATORS_V1]  # type: ignore[arg-type]
 CODES = {i.code for i in INDICATORS_V1}
