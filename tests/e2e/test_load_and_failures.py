@@ -47,6 +47,11 @@ CATCH_UP_SECONDS = 90.0
 
 @dataclass
 class Actors:
+    """Who the main flow needs: a police officer, a shelter and its staff, a coordinator
+    (and the admin and police organisation that made them, for more users)."""
+
+    admin: dict[str, str]
+    police_organisation: str
     police: dict[str, str]
     staff: dict[str, str]
     coordinator: dict[str, str]
@@ -106,10 +111,11 @@ def member(
     return str(made.json()["id"]), bearer(token(api, username, PASSWORD))
 
 
-@pytest.fixture(scope="module")
-def actors(suite: RunningSuite, api: httpx.Client) -> Actors:
-    admin = bearer(token(api, "admin", (suite.data_dir / "admin_password").read_text().strip()))
-    _, police = member(api, admin, "police", name="IPJ Iași", kind="police", county="RO-IS")
+def cast(api: httpx.Client, admin: dict[str, str]) -> Actors:
+    """The main flow's actors, made through the gateway by `admin`."""
+    police_org, police = member(
+        api, admin, "police", name="IPJ Iași", kind="police", county="RO-IS"
+    )
     _, coordinator = member(
         api, admin, "coordinator", name="ANITP", kind="national_agency", county="national"
     )
@@ -124,7 +130,14 @@ def actors(suite: RunningSuite, api: httpx.Client) -> Actors:
         headers=coordinator,
     )
     assert shelter.status_code == 201, shelter.text
-    return Actors(police, staff, coordinator, shelter.json()["id"])
+    return Actors(admin, police_org, police, staff, coordinator, shelter.json()["id"])
+
+
+@pytest.fixture(scope="module")
+def actors(suite: RunningSuite, api: httpx.Client) -> Actors:
+    return cast(
+        api, bearer(token(api, "admin", (suite.data_dir / "admin_password").read_text().strip()))
+    )
 
 
 def screening(county: str = "RO-IS") -> dict[str, Any]:

@@ -25,7 +25,6 @@ import signal
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -34,11 +33,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from services.registry import GATEWAY, IDENTIFICATION, REFERRAL, SERVICES
-from tests.e2e.test_load_and_failures import ASSESSMENT, PASSWORD, member, screening
+from tests.e2e.test_load_and_failures import ASSESSMENT, PASSWORD, Actors, cast, screening
 from tests.e2e.test_suite_processes import bearer, token
 from tests.support.databases import needs_postgres
 from tests.support.processes import wait_until
-from tests.support.referral import provider_body
 from tests.support.replicas import ReplicaSuite, start_replicas
 
 pytestmark = [pytest.mark.e2e, needs_postgres]
@@ -64,15 +62,6 @@ REVOCATION_BOUND_SECONDS = 1.0 + 9.0
 CATCH_UP_SECONDS = 60.0
 
 
-@dataclass
-class Actors:
-    admin: dict[str, str]
-    coordinator: dict[str, str]
-    staff: dict[str, str]
-    police_organisation: str
-    shelter_id: str
-
-
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplicaSuite]:
     running = start_replicas(tmp_path_factory.mktemp("replicas"), settings=SETTINGS)
@@ -92,23 +81,7 @@ def gateways(suite: ReplicaSuite) -> list[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def actors(suite: ReplicaSuite, api: httpx.Client) -> Actors:
-    admin = bearer(token(api, "admin", suite.admin_password))
-    police_org, _ = member(api, admin, "police", name="IPJ Iași", kind="police", county="RO-IS")
-    _, coordinator = member(
-        api, admin, "coordinator", name="ANITP", kind="national_agency", county="national"
-    )
-    shelter_org, staff = member(
-        api, admin, "provider", name="Asociația Speranța", kind="ngo", county="RO-IS"
-    )
-    shelter = api.post(
-        "/api/v1/providers",
-        json=provider_body(
-            uuid.UUID(shelter_org), capacity={"shelter": {"total": 1000, "free": 1000}}
-        ),
-        headers=coordinator,
-    )
-    assert shelter.status_code == 201, shelter.text
-    return Actors(admin, coordinator, staff, police_org, shelter.json()["id"])
+    return cast(api, bearer(token(api, "admin", suite.admin_password)))
 
 
 def officer(api: httpx.Client, actors: Actors) -> tuple[str, str]:
