@@ -218,6 +218,27 @@ class Conflict(Problem):
     slug = "conflict"
 
 
+class ChangedMeanwhile(Conflict):
+    """A write made at a row version someone else moved on from: the one answer to "the
+    resource changed meanwhile" in every part (409 `conflict`), so a client has one case
+    to handle: read the resource again and decide anew."""
+
+    def __init__(self, resource: str = "resource") -> None:
+        super().__init__(f"The {resource} changed meanwhile; read it again.")
+
+
+class IllegalTransition(Problem):
+    """An action a resource's state machine does not allow from its current state."""
+
+    slug = "illegal-transition"
+
+
+class ConsentRequired(Problem):
+    """An adult's current consent of the scope an action needs is not on record."""
+
+    slug = "consent-required"
+
+
 class PreconditionFailed(Problem):
     slug = "precondition-failed"
 

@@ -9,7 +9,7 @@ one transaction and answered event by event.
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -27,6 +27,19 @@ class Event(BaseModel):
     source: str
     occurred_at: str
     payload: dict[str, Any]
+
+
+Payload = TypeVar("Payload", bound=BaseModel)
+
+
+def payload_of(event: Event, shape: type[Payload]) -> Payload:
+    """The event's payload read as `shape` (the fields a consumer keeps): the one way every
+    consumer parses one. A payload that is not of that shape is refused (422, field
+    `payload`), so the sender keeps it and the fault shows there."""
+    try:
+        return shape.model_validate(event.payload)
+    except ValidationError as exc:
+        raise ValidationProblem("payload", f"Not a {event.topic} payload.") from exc
 
 
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]

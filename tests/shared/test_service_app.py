@@ -8,22 +8,27 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Annotated
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
 from identification_svc.db import EVENTS, Base
 from identification_svc.settings import Settings
 from shared.app import MAX_BODY_BYTES, ServiceParts, create_service_app
-from shared.auth.deps import CurrentPrincipal, require
+from shared.auth.deps import CurrentPrincipal, authorised, require
 from shared.auth.policy import Permission
+from shared.auth.principal import Principal
 from shared.db import utcnow
+from shared.errors import NotFound
 from shared.pagination import Page, PageQuery, paginate
+from shared.repository import Repository
 from shared.web import AppOutbox, Session
 from tests.support.apps import client_for
 from tests.support.auth import TokenIssuer
@@ -45,6 +50,43 @@ class OutboxRow(Base):
 class EventOut(BaseModel):
     id: uuid.UUID
     topic: str
+
+
+class EventRepository(Repository[OutboxRow]):
+    model = OutboxRow
+
+    def visible(self, principal: Principal) -> Select[OutboxRow]:
+        # A probe scope: only events of the caller's own topic ("case.opened" for all).
+        return super().visible(principal).where(OutboxRow.topic == "case.opened")
+
+
+class EventService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.repository = EventRepository(session)
+
+    async def get(self, principal: Principal, event_id: uuid.UUID) -> OutboxRow:
+        row = await self.repository.get(principal, event_id)
+        if row is None:
+            raise NotFound("No such event.")
+        return row
+
+
+async def event_service(session: Session) -> EventService:
+    return EventService(session)
+
+
+ReadableEvent = Annotated[
+    OutboxRow,
+    Depends(
+        authorised(
+            Permission.READ_CASES,
+            event_service,
+            EventService.get,
+            key="event_id",
+            description="The event's id.",
+        )
+    ),
+]
 
 
 def build_router() -> APIRouter:
@@ -73,6 +115,10 @@ def build_router() -> APIRouter:
         session.expunge(written)
         session.add(OutboxRow(id=written.id, topic="again", created_at=utcnow()))
         return {"ok": "yes"}
+
+    @router.get("/events/{event_id}")
+    async def event(row: ReadableEvent) -> EventOut:
+        return EventOut(id=row.id, topic=row.topic)
 
     @router.get("/events", dependencies=[Depends(require(Permission.READ_CASES))])
     async def events(session: Session, page: PageQuery) -> Page[EventOut]:
@@ -310,3 +356,36 @@ async def test_a_huge_unknown_field_name_is_not_echoed_back_whole(client, issuer
     )
     assert response.status_code == 422
     assert len(response.content) < 5_000
+
+
+async def test_a_resource_is_loaded_only_for_a_caller_with_the_permission_and_in_scope(
+    client, issuer
+) -> None:
+    police = bearer(issuer.token("police"))
+    await client.post("/api/v1/screenings-probe", json={"text": "x", "count": 1}, headers=police)
+    listed = (await client.get("/api/v1/events", headers=police)).json()["items"]
+    event_id = listed[0]["id"]
+
+    found = await client.get(f"/api/v1/events/{event_id}", headers=police)
+    assert found.status_code == 200
+    assert found.json() == {"id": event_id, "topic": "case.opened"}
+
+    refused = await client.get(
+        f"/api/v1/events/{event_id}", headers=bearer(issuer.token("auditor"))
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "This operation needs the 'read_cases' permission."
+
+    unknown = await client.get(f"/api/v1/events/{uuid.uuid4()}", headers=police)
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "No such event."
+
+    malformed = await client.get("/api/v1/events/not-an-id", headers=police)
+    assert malformed.status_code == 422
+    assert [e["field"] for e in malformed.json()["errors"]] == ["event_id"]
+
+    document = (await client.get("/openapi.json")).json()
+    parameters = document["paths"]["/api/v1/events/{event_id}"]["get"]["parameters"]
+    assert [(p["name"], p["in"], p["description"]) for p in parameters] == [
+        ("event_id", "path", "The event's id.")
+    ]
