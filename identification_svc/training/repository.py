@@ -6,7 +6,8 @@ national coordinator sees every session and participant; a regional coordinator 
 sessions its organisation recorded or held in its county, and the participants of those
 and of organisations in its county; a manager the participants of its organisation; and
 every user their own participant records. Coverage reads every record (only suppressed
-counts of them leave the service)."""
+counts of them leave the service).
+"""
 
 import uuid
 from collections.abc import Sequence
@@ -132,6 +133,7 @@ class ParticipantRepository(Repository[TrainingParticipant]):
     def of_organisation(
         self, principal: Principal, organisation_id: uuid.UUID
     ) -> Select[TrainingParticipant]:
+        """The visible records of the members of one organisation."""
         return self.visible(principal).where(TrainingParticipant.organisation_id == organisation_id)
 
     async def trained_on_current(self, principal: Principal, organisation_id: uuid.UUID) -> int:
