@@ -13,16 +13,15 @@ working on it may see the case); see `cases.access`.
 
 import uuid
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc.cases.access import CaseAccessService
 from identification_svc.cases.models import Case
 from identification_svc.consents.models import Consent
-from shared.errors import ValidationProblem
-from shared.events.inbox import Event, Handler
+from shared.events.inbox import Event, Handler, payload_of
 from shared.events.outbox import Outbox
 
 
@@ -77,9 +76,6 @@ async def consent_withdrawn(outbox: Outbox, session: AsyncSession, consent: Cons
     await outbox.publish(session, "consent.withdrawn", payload)
 
 
-Facts = TypeVar("Facts", bound=BaseModel)
-
-
 class ReferralFacts(BaseModel):
     """What this service reads of `referral.created` / `referral.status_changed`."""
 
@@ -97,16 +93,8 @@ class RepatriationFacts(BaseModel):
     organisation_ids: list[uuid.UUID]
 
 
-def _payload(model: type[Facts], event: Event) -> Facts:
-    try:
-        return model.model_validate(event.payload)
-    except ValidationError as exc:
-        # Refused, so the sender's outbox keeps it (and shows why) rather than losing it.
-        raise ValidationProblem("payload", f"Not a {event.topic} payload.") from exc
-
-
 async def _referral(session: AsyncSession, event: Event) -> None:
-    facts = _payload(ReferralFacts, event)
+    facts = payload_of(event, ReferralFacts)
     await CaseAccessService(session).referral_heard(
         case_id=facts.case_id,
         referral_id=facts.referral_id,
@@ -116,7 +104,7 @@ async def _referral(session: AsyncSession, event: Event) -> None:
 
 
 async def _repatriation(session: AsyncSession, event: Event) -> None:
-    facts = _payload(RepatriationFacts, event)
+    facts = payload_of(event, RepatriationFacts)
     await CaseAccessService(session).repatriation_heard(
         case_id=facts.case_id,
         repatriation_id=facts.repatriation_id,

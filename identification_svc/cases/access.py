@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc.cases.models import Case, CaseAccess
 from identification_svc.cases.repository import CaseRepository
-from identification_svc.db import save
 from shared.db import utcnow
 
 logger = logging.getLogger("nirm.identification.access")
@@ -40,7 +39,6 @@ def referral_stage(status: str) -> int:
 class CaseAccessService:
     def __init__(self, session: AsyncSession) -> None:
         self.repository = CaseRepository(session)
-        self.session = session
 
     async def referral_heard(
         self,
@@ -63,7 +61,7 @@ class CaseAccessService:
                 source_id=referral_id,
                 active=False,
             )
-            self.repository.add_access(grant)
+            self.repository.add(grant)
         elif referral_stage(status) < referral_stage(grant.source_status or ""):
             return
         was_active = grant.active
@@ -72,7 +70,7 @@ class CaseAccessService:
         grant.updated_at = utcnow()
         if grant.active != was_active:
             self._touch(case)
-        await save(self.session)
+        await self.repository.flush()
 
     async def repatriation_heard(
         self,
@@ -88,7 +86,7 @@ class CaseAccessService:
         new = set(organisation_ids) - {grant.organisation_id for grant in grants}
         now = utcnow()
         for organisation_id in new:
-            self.repository.add_access(
+            self.repository.add(
                 CaseAccess(
                     case_id=case_id,
                     organisation_id=organisation_id,
@@ -101,7 +99,7 @@ class CaseAccessService:
             )
         if new:
             self._touch(case)
-        await save(self.session)
+        await self.repository.flush()
 
     async def _case(self, case_id: uuid.UUID) -> Case | None:
         case = await self.repository.by_id(case_id)

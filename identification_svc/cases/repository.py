@@ -1,17 +1,17 @@
 """Every query on cases, their decisions, access grants, duplicate flags and resolutions.
 
-`visible_to` is the one statement of which cases a caller may see; every read and list of
-a case (and of what hangs off a case elsewhere: screenings, persons, consents) goes
-through it, so organisation scope has one place to be right.
+`scope` is the one condition of which cases a caller may see, and `visible` its statement;
+every read and list of a case (and of what hangs off a case elsewhere: screenings, persons,
+consents) goes through it, so organisation scope has one place to be right.
 """
 
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, or_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, and_, delete, false, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from identification_svc.cases.models import (
@@ -23,7 +23,7 @@ from identification_svc.cases.models import (
 )
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,12 @@ class CaseFilters:
     updated_since: datetime | None = None
 
 
-class CaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class CaseRepository(Repository[Case]):
+    model = Case
+    resource = "case"
 
     @staticmethod
-    def visible_to(principal: Principal) -> ColumnElement[bool]:
+    def scope(principal: Principal) -> ColumnElement[bool]:
         """The cases `principal` may see (access.md, organisation scope):
 
         - a coordinator of the national agency: every case;
@@ -46,6 +46,9 @@ class CaseRepository:
         - anyone else: the cases its organisation opened, and those it was given access to
           by a referral sent to it or a repatriation it works on (`case_access`).
         Roles without the permission to read cases see none.
+
+        A condition, so the statements of what hangs off a case (screenings, persons,
+        consents) take it as it is.
         """
         if not principal.can(Permission.READ_CASES):
             return false()
@@ -64,20 +67,24 @@ class CaseRepository:
             scope.append(Case.county == county)
         return or_(*scope)
 
-    def add(self, *rows: Case | CaseDecision | DuplicateResolution) -> None:
-        self.session.add_all(rows)
+    def visible(self, principal: Principal) -> Select[Case]:
+        return select(Case).where(self.scope(principal))
 
-    async def get_visible(
-        self, principal: Principal, case_id: uuid.UUID, *, details: bool = False
+    async def get(
+        self, principal: Principal, key: Any, *, fresh: bool = False, details: bool = False
     ) -> Case | None:
-        statement = select(Case).where(Case.id == case_id, self.visible_to(principal))
+        """The case if `principal` may see it; `details` loads its decisions, duplicate
+        flags and resolutions with it."""
+        statement = self.visible(principal).where(Case.id == key)
         if details:
             statement = statement.options(*_DETAILS)
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
         case: Case | None = await self.session.scalar(statement)
         return case
 
     async def is_visible(self, principal: Principal, case_id: uuid.UUID) -> bool:
-        statement = select(Case.id).where(Case.id == case_id, self.visible_to(principal))
+        statement = select(Case.id).where(Case.id == case_id, self.scope(principal))
         return await self.session.scalar(statement) is not None
 
     async def with_details(self, case: Case) -> Case:
@@ -87,24 +94,16 @@ class CaseRepository:
         )
         return case
 
-    async def page(
-        self, principal: Principal, filters: CaseFilters, params: PageParams
-    ) -> tuple[Sequence[Case], str | None]:
-        statement = select(Case).where(self.visible_to(principal)).options(*_DETAILS)
+    def listed(self, principal: Principal, filters: CaseFilters) -> Select[Case]:
+        """The visible cases that pass `filters`, with their details."""
+        statement = self.visible(principal).options(*_DETAILS)
         if filters.status is not None:
             statement = statement.where(Case.status == filters.status)
         if filters.county is not None:
             statement = statement.where(Case.county == filters.county)
         if filters.updated_since is not None:
             statement = statement.where(Case.updated_at >= filters.updated_since)
-        return await paginate(
-            self.session,
-            statement,
-            params,
-            key=Case.updated_at,
-            row_id=Case.id,
-            key_of=lambda case: (case.updated_at, case.id),
-        )
+        return statement
 
     async def status_before_closing(self, case_id: uuid.UUID) -> str | None:
         """The status a closed case had when it was last closed (to reopen it there)."""
@@ -122,10 +121,6 @@ class CaseRepository:
             return []
         return (await self.session.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
 
-    async def by_id(self, case_id: uuid.UUID) -> Case | None:
-        """A case whatever its scope: for the mechanism's own work, never for a caller."""
-        return await self.session.get(Case, case_id)
-
     async def access_grants(
         self, case_id: uuid.UUID, source: str, source_id: uuid.UUID
     ) -> Sequence[CaseAccess]:
@@ -135,9 +130,6 @@ class CaseRepository:
             CaseAccess.source_id == source_id,
         )
         return (await self.session.scalars(statement)).all()
-
-    def add_access(self, grant: CaseAccess) -> None:
-        self.session.add(grant)
 
     async def duplicate_flags(self, case_id: uuid.UUID) -> set[tuple[uuid.UUID, str]]:
         """(other case, matched on) of the flags on `case_id` (each has its twin there)."""

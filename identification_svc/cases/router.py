@@ -7,6 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime
 
+from identification_svc.cases.dependencies import (
+    CaseId,
+    CaseManager,
+    CaseReader,
+    Cases,
+    ManagedCase,
+)
 from identification_svc.cases.models import Case
 from identification_svc.cases.repository import CaseFilters
 from identification_svc.cases.schemas import (
@@ -18,16 +25,9 @@ from identification_svc.cases.schemas import (
     DuplicateResolutionCreate,
 )
 from identification_svc.cases.states import Status
-from identification_svc.dependencies import (
-    CaseId,
-    CaseManager,
-    CaseReader,
-    Cases,
-    ManagedCase,
-    Protector,
-)
 from identification_svc.fields import CountyCode
 from identification_svc.persons.protection import PersonalDataProtector
+from identification_svc.state import Protector
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag
 from shared.pagination import PageQuery

@@ -23,6 +23,12 @@ from typing import Any, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc import events
+from identification_svc.cases.exceptions import (
+    CaseNotFound,
+    DuplicateAlreadyResolved,
+    NoDuplicateOfItself,
+    NotFlaggedAsDuplicates,
+)
 from identification_svc.cases.models import Case, CaseDecision, DuplicateResolution
 from identification_svc.cases.reflection import Period, is_foreign, reflection_period
 from identification_svc.cases.repository import CaseFilters, CaseRepository
@@ -32,42 +38,15 @@ from identification_svc.cases.schemas import (
     DecisionCreate,
     DuplicateResolutionCreate,
 )
-from identification_svc.cases.states import (
-    DecisionNotPermitted,
-    IllegalTransition,
-    Status,
-    apply_decision,
-)
-from identification_svc.db import save
+from identification_svc.cases.states import Status, apply_decision
 from identification_svc.fields import unique_forms
 from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.screening.rules import is_child
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import Conflict, Forbidden, NotFound, Problem, ValidationProblem
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
-
-
-class CaseNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("There is no case with this id that you may see.")
-
-
-class NotFlaggedAsDuplicates(NotFound):
-    def __init__(self) -> None:
-        super().__init__("These two cases are not flagged as possible duplicates.")
-
-
-class IllegalCaseTransition(Problem):
-    slug = "illegal-transition"
-
-    def __init__(self, current_status: str, decision: str) -> None:
-        super().__init__(
-            f"A case that is '{current_status}' cannot take the decision '{decision}'.",
-            extra={"current_status": current_status, "decision": decision},
-        )
 
 
 @dataclass(frozen=True)
@@ -107,15 +86,28 @@ class CaseService:
         self.reflection_period_days = reflection_period_days
 
     async def get(self, principal: Principal, case_id: uuid.UUID) -> Case:
-        case = await self.repository.get_visible(principal, case_id, details=True)
-        if case is None:
-            raise CaseNotFound()
-        return case
+        """The case with its details, if the caller may see it."""
+        return await self._visible(principal, case_id, details=True)
+
+    async def visible_case(self, principal: Principal, case_id: uuid.UUID) -> Case:
+        """The case alone, if the caller may see it: what a route on the case (or on what
+        hangs off it) loads before it acts."""
+        return await self._visible(principal, case_id)
 
     async def page(
         self, principal: Principal, filters: CaseFilters, params: PageParams
     ) -> tuple[Sequence[Case], str | None]:
-        return await self.repository.page(principal, filters, params)
+        """The visible cases in sync order (`updated_at`, then id)."""
+        statement = self.repository.listed(principal, filters)
+        return await self.repository.page(statement, params, key=Case.updated_at)
+
+    async def _visible(
+        self, principal: Principal, case_id: uuid.UUID, *, details: bool = False
+    ) -> Case:
+        case = await self.repository.get(principal, case_id, details=details)
+        if case is None:
+            raise CaseNotFound()
+        return case
 
     async def open_by_hand(self, principal: Principal, data: CaseCreate) -> Case:
         facts = CaseFacts(
@@ -189,18 +181,12 @@ class CaseService:
         before_closing = None
         if data.status == "reopened":
             before_closing = await self.repository.status_before_closing(case.id)
-        current = cast(Status, case.status)
-        try:
-            status = apply_decision(
-                current,
-                data.status,
-                principal.roles,
-                previous_status=cast(Status | None, before_closing),
-            )
-        except DecisionNotPermitted as exc:
-            raise Forbidden(f"Your roles may not take the decision '{data.status}'.") from exc
-        except IllegalTransition as exc:
-            raise IllegalCaseTransition(current, data.status) from exc
+        status = apply_decision(
+            cast(Status, case.status),
+            data.status,
+            principal.roles,
+            previous_status=cast(Status | None, before_closing),
+        )
         await self._move(
             case,
             principal,
@@ -270,16 +256,11 @@ class CaseService:
         """Resolve the flag between `case` and another case the caller may also see."""
         check_if_match(if_match, case.id, case.row_version)
         if other_case_id == case.id:
-            raise ValidationProblem("other_case_id", "A case is no duplicate of itself.")
-        other = await self.repository.get_visible(principal, other_case_id)
-        if other is None:
-            raise CaseNotFound()
+            raise NoDuplicateOfItself()
+        other = await self.visible_case(principal, other_case_id)
         resolved = await self.repository.resolution(case.id, other.id)
         if resolved is not None:
-            raise Conflict(
-                f"These cases were already resolved as '{resolved.resolution}'.",
-                extra={"resolution": resolved.resolution},
-            )
+            raise DuplicateAlreadyResolved(resolved.resolution)
         if not await self.repository.flagged_together(case.id, other.id):
             raise NotFlaggedAsDuplicates()
         now = utcnow()
@@ -386,7 +367,7 @@ class CaseService:
         if period is not None:
             case.reflection_start, case.reflection_end = period
         case.updated_at = now
-        await save(self.session)
+        await self.repository.flush()
 
     async def _updated(self, case: Case, before: dict[str, Any]) -> None:
         """Publish `case.updated` if a fact other parts keep changed since `before`."""

@@ -1,9 +1,9 @@
 """The case status ladder: statuses, the decisions that move a case, and who may take them.
 
 Owns the transition table (from statuses, decision, to status, roles allowed) and the one
-function that checks a decision against it. The service records each decision (who, role,
-organisation, when, basis, note) and maps the exceptions below to problem+json; no router
-or service encodes a transition of its own.
+function that checks a decision against it, refusing with the package's problems
+(`cases.exceptions`). The service records each decision (who, role, organisation, when,
+basis, note); no router or service encodes a transition of its own.
 
 - `presumed`: a practitioner's reasoned decision on a `potential` case, by any role that
   may open or update a case.
@@ -26,6 +26,8 @@ told so (403) whatever the state of the case.
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from identification_svc.cases.exceptions import DecisionNotPermitted, IllegalCaseTransition
 
 Status = Literal["potential", "presumed", "identified", "not_identified", "closed"]
 Decision = Literal["presumed", "identified", "not_identified", "closed", "reopened"]
@@ -95,36 +97,6 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
 _TRANSITION_OF: Final = {transition.decision: transition for transition in TRANSITIONS}
 
 
-class CaseDecisionError(Exception):
-    """A decision the ladder refuses; `code` names the problem type."""
-
-    code: str = "case-decision-refused"
-
-
-class IllegalTransition(CaseDecisionError):
-    """The decision cannot be taken on a case in its current status (or is not a decision)."""
-
-    code = "illegal-transition"
-
-    def __init__(self, current_status: str, decision: str) -> None:
-        super().__init__(
-            f"decision {decision!r} cannot be taken on a case that is {current_status!r}"
-        )
-        self.current_status = current_status
-        self.decision = decision
-
-
-class DecisionNotPermitted(CaseDecisionError):
-    """None of the caller's roles may take this decision."""
-
-    code = "decision-not-permitted"
-
-    def __init__(self, decision: str, roles: Collection[str]) -> None:
-        super().__init__(f"roles {sorted(roles)} may not take the decision {decision!r}")
-        self.decision = decision
-        self.roles = frozenset(roles)
-
-
 def apply_decision(
     current_status: Status,
     decision: Decision,
@@ -135,16 +107,17 @@ def apply_decision(
     """The status after `decision`, taken by a user holding `roles`, on a case in
     `current_status`. `previous_status` (the status before closing) is needed to reopen.
 
-    Raises DecisionNotPermitted, IllegalTransition; ValueError when reopening without a
-    valid `previous_status`, which is a fault of the caller, not of the request.
+    Raises DecisionNotPermitted (403), IllegalCaseTransition (409); ValueError when
+    reopening without a valid `previous_status`, which is a fault of the caller, not of the
+    request.
     """
     transition = _TRANSITION_OF.get(decision)
     if transition is None:
-        raise IllegalTransition(current_status, decision)
+        raise IllegalCaseTransition(current_status, decision)
     if transition.roles.isdisjoint(roles):
         raise DecisionNotPermitted(decision, roles)
     if current_status not in transition.from_statuses:
-        raise IllegalTransition(current_status, decision)
+        raise IllegalCaseTransition(current_status, decision)
     if transition.to_status != BEFORE_CLOSING:
         return transition.to_status
     if previous_status is None or previous_status not in _OPEN:

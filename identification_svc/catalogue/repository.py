@@ -1,20 +1,20 @@
 """Every query on catalogue versions and their indicators.
 
-`visible_to` says which versions a caller may see: drafts are work in progress of the
+`visible` says which versions a caller may see: drafts are work in progress of the
 coordinators who may publish them, so nobody else sees one (not even in the list), and
 nobody screens against one.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from identification_svc.catalogue.models import DRAFT, PUBLISHED, CatalogueVersion
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.repository import Repository
 
 _LATEST_PUBLISHED = (
     select(CatalogueVersion.version)
@@ -24,36 +24,29 @@ _LATEST_PUBLISHED = (
 )
 
 
-class CatalogueRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class CatalogueRepository(Repository[CatalogueVersion]):
+    model = CatalogueVersion
+    resource = "catalogue version"
 
-    @staticmethod
-    def visible_to(principal: Principal) -> ColumnElement[bool]:
+    def visible(self, principal: Principal) -> Select[CatalogueVersion]:
+        statement = select(CatalogueVersion)
         if principal.can(Permission.MANAGE_CATALOGUES):
-            return true()
-        return CatalogueVersion.status != DRAFT
+            return statement
+        return statement.where(CatalogueVersion.status != DRAFT)
 
-    def add(self, version: CatalogueVersion) -> None:
-        self.session.add(version)
-
-    async def page(
-        self, principal: Principal, params: PageParams
-    ) -> tuple[Sequence[CatalogueVersion], str | None]:
-        return await paginate(
-            self.session,
-            select(CatalogueVersion).where(self.visible_to(principal)),
-            params,
-            key=CatalogueVersion.created_at,
-            row_id=CatalogueVersion.id,
-            key_of=lambda row: (row.created_at, row.id),
-            descending=True,
+    async def get(
+        self, principal: Principal, key: Any, *, fresh: bool = False
+    ) -> CatalogueVersion | None:
+        """The version numbered `key`, with its indicators, if `principal` may see it."""
+        statement = (
+            self.visible(principal)
+            .where(CatalogueVersion.version == key)
+            .options(selectinload(CatalogueVersion.indicators))
         )
-
-    async def get_visible(self, principal: Principal, version: int) -> CatalogueVersion | None:
-        return await self._one(
-            CatalogueVersion.version == version, self.visible_to(principal), indicators=True
-        )
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
+        version: CatalogueVersion | None = await self.session.scalar(statement)
+        return version
 
     async def by_version(self, version: int) -> CatalogueVersion | None:
         """A version whatever its status, with its indicators (to pin it to a screening)."""

@@ -5,6 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from identification_svc.catalogue.dependencies import (
+    CatalogueManager,
+    CatalogueReader,
+    Catalogues,
+)
 from identification_svc.catalogue.models import CatalogueVersion
 from identification_svc.catalogue.schemas import (
     Catalogue,
@@ -12,7 +17,6 @@ from identification_svc.catalogue.schemas import (
     CataloguePage,
     CatalogueSummary,
 )
-from identification_svc.dependencies import CatalogueManager, CatalogueReader, Catalogues
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag
 from shared.language import Language

@@ -15,6 +15,16 @@ from typing import cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from identification_svc.catalogue.exceptions import (
+    CatalogueFrozen,
+    CatalogueNotFound,
+    CatalogueNotPublished,
+    ChangesDoNotApply,
+    DraftExists,
+    EmptyCatalogue,
+    NoCataloguePublished,
+    NothingToDraftFrom,
+)
 from identification_svc.catalogue.models import (
     DRAFT,
     PUBLISHED,
@@ -24,33 +34,12 @@ from identification_svc.catalogue.models import (
 )
 from identification_svc.catalogue.repository import CatalogueRepository
 from identification_svc.catalogue.schemas import CatalogueChanges
-from identification_svc.db import save
 from identification_svc.screening.rules import Indicator, Profile, Strength
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import Conflict, FieldError, NotFound, Problem, ValidationProblem
+from shared.errors import FieldError
 from shared.etag import check_if_match
 from shared.pagination import PageParams
-
-
-class CatalogueNotFound(NotFound):
-    def __init__(self, version: int) -> None:
-        super().__init__(f"There is no catalogue version {version}.")
-
-
-class CatalogueNotPublished(ValidationProblem):
-    def __init__(self, version: int) -> None:
-        super().__init__(
-            "catalogue_version", f"Catalogue version {version} does not exist or is a draft."
-        )
-
-
-class CatalogueFrozen(Conflict):
-    def __init__(self, version: int) -> None:
-        super().__init__(
-            f"Catalogue version {version} is published or retired and never changes; "
-            "draft a new version."
-        )
 
 
 @dataclass(frozen=True)
@@ -97,17 +86,19 @@ def engine_indicators(rows: Sequence[CatalogueIndicator]) -> tuple[Indicator, ..
 
 class CatalogueService:
     def __init__(self, session: AsyncSession, pinned: PinnedCatalogues) -> None:
-        self.session = session
         self.repository = CatalogueRepository(session)
         self._pinned = pinned
 
     async def page(
         self, principal: Principal, params: PageParams
     ) -> tuple[Sequence[CatalogueVersion], str | None]:
-        return await self.repository.page(principal, params)
+        statement = self.repository.visible(principal)
+        return await self.repository.page(
+            statement, params, key=CatalogueVersion.created_at, descending=True
+        )
 
     async def get(self, principal: Principal, version: int) -> CatalogueVersion:
-        found = await self.repository.get_visible(principal, version)
+        found = await self.repository.get(principal, version)
         if found is None:
             raise CatalogueNotFound(version)
         return found
@@ -118,7 +109,7 @@ class CatalogueService:
         if version is None:
             version = await self.repository.latest_published_version()
             if version is None:
-                raise Conflict("No indicator catalogue is published yet.")
+                raise NoCataloguePublished()
         pinned = self._pinned.get(version)
         if pinned is None:
             found = await self.repository.by_version(version)
@@ -130,10 +121,10 @@ class CatalogueService:
 
     async def create_draft(self, principal: Principal) -> CatalogueVersion:
         if await self.repository.draft() is not None:
-            raise Conflict("A draft version already exists; edit or publish it first.")
+            raise DraftExists()
         source = await self.repository.latest_published()
         if source is None:
-            raise Conflict("No published catalogue to draft from.")
+            raise NothingToDraftFrom()
         now = utcnow()
         draft = CatalogueVersion(
             id=new_id(),
@@ -156,10 +147,10 @@ class CatalogueService:
         )
         self.repository.add(draft)
         try:
-            await save(self.session)
+            await self.repository.flush()
         except IntegrityError as exc:
             # Another coordinator's draft won the race for the single draft slot.
-            raise Conflict("A draft version already exists; edit or publish it first.") from exc
+            raise DraftExists() from exc
         return draft
 
     async def change_draft(
@@ -184,7 +175,7 @@ class CatalogueService:
             row.label = edit.label.model_dump()
             row.guidance = edit.guidance.model_dump()
         draft.updated_at = utcnow()
-        await save(self.session)
+        await self.repository.flush()
         return draft
 
     async def publish(
@@ -192,7 +183,7 @@ class CatalogueService:
     ) -> CatalogueVersion:
         draft = await self._draft(principal, version, if_match)
         if not draft.indicators:
-            raise Conflict("An empty catalogue cannot be published.")
+            raise EmptyCatalogue()
         now = utcnow()
         for previous in await self.repository.published():
             previous.status = RETIRED
@@ -202,7 +193,7 @@ class CatalogueService:
         draft.published_at = now
         draft.published_by = principal.subject_id
         draft.updated_at = now
-        await save(self.session)
+        await self.repository.flush()
         return draft
 
     async def _draft(
@@ -231,6 +222,4 @@ def _check_changes(changes: CatalogueChanges, existing: set[str]) -> None:
             errors.append(FieldError(f"remove.{index}", "is given twice or also edited"))
         removed.add(code)
     if errors:
-        raise Problem(
-            "The changes cannot be applied to the draft.", slug="validation", errors=errors
-        )
+        raise ChangesDoNotApply(errors)

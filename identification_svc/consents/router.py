@@ -10,6 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from identification_svc.cases.dependencies import ConsentCase, ReadableCase
+from identification_svc.consents.dependencies import ConsentRecorder, Consents
 from identification_svc.consents.models import Consent
 from identification_svc.consents.schemas import (
     ConsentCreate,
@@ -18,14 +20,8 @@ from identification_svc.consents.schemas import (
     ConsentScope,
     ConsentWithdrawal,
 )
-from identification_svc.dependencies import (
-    ConsentCase,
-    ConsentRecorder,
-    Consents,
-    Protector,
-    ReadableCase,
-)
 from identification_svc.persons.protection import PersonalDataProtector
+from identification_svc.state import Protector
 from shared.auth.deps import CurrentPrincipal
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag

@@ -15,26 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc import events
 from identification_svc.cases.models import Case
+from identification_svc.consents.exceptions import (
+    AlreadyWithdrawn,
+    ConsentNotFound,
+    NothingToWithdraw,
+)
 from identification_svc.consents.models import Consent
 from identification_svc.consents.repository import ConsentRepository
 from identification_svc.consents.schemas import ConsentCreate, ConsentWithdrawal
-from identification_svc.db import save
 from identification_svc.persons.protection import PersonalDataProtector
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import Conflict, NotFound, Problem
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
-
-
-class ConsentNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("There is no consent with this id on this case.")
-
-
-class ConsentRequired(Problem):
-    slug = "consent-required"
 
 
 def current_consents(newest_first: Sequence[Consent]) -> list[Consent]:
@@ -70,7 +64,7 @@ class ConsentService:
             data.note, context=consent.sealed_context("note")
         )
         self.repository.add(consent)
-        await save(self.session)
+        await self.repository.flush()
         await events.consent_recorded(self.outbox, self.session, consent)
         return consent
 
@@ -86,7 +80,10 @@ class ConsentService:
             # At most one per scope: a single page, whatever the limit.
             newest = await self.repository.newest_first(principal, case.id, scope)
             return current_consents(newest), None
-        return await self.repository.page(principal, case.id, scope, params)
+        statement = self.repository.of_case(principal, case.id, scope)
+        return await self.repository.page(
+            statement, params, key=Consent.recorded_at, descending=True
+        )
 
     async def current(self, principal: Principal, case: Case, scope: str) -> Consent | None:
         newest = await self.repository.newest_first(principal, case.id, scope)
@@ -101,19 +98,19 @@ class ConsentService:
         data: ConsentWithdrawal,
         if_match: str | None,
     ) -> Consent:
-        consent = await self.repository.get_visible(principal, case.id, consent_id)
-        if consent is None:
+        consent = await self.repository.get(principal, consent_id)
+        if consent is None or consent.case_id != case.id:
             raise ConsentNotFound()
         check_if_match(if_match, consent.id, consent.row_version)
         if not consent.given:
-            raise Conflict("A refusal has nothing to withdraw; record a new consent instead.")
+            raise NothingToWithdraw()
         if consent.withdrawn_at is not None:
-            raise Conflict("This consent is already withdrawn.")
+            raise AlreadyWithdrawn()
         consent.withdrawn_at = utcnow()
         consent.withdrawn_by = principal.subject_id
         consent.withdrawal_note_sealed = self.protector.seal_optional(
             data.note, context=consent.sealed_context("withdrawal_note")
         )
-        await save(self.session)
+        await self.repository.flush()
         await events.consent_withdrawn(self.outbox, self.session, consent)
         return consent

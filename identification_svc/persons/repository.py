@@ -1,35 +1,32 @@
 """Every query on persons and their blind indexes.
 
-`visible_to`: a person is seen through its case, so exactly by those who may see the case
-(`CaseRepository.visible_to`); what of the person they see is the service's decision.
+`visible`: a person is seen through its case, so exactly by those who may see the case
+(`CaseRepository.scope`); what of the person they see is the service's decision.
 """
 
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, delete, select
 
 from identification_svc.cases.models import Case
 from identification_svc.cases.repository import CaseRepository
 from identification_svc.persons.models import Person, PersonMatchKey
 from identification_svc.persons.protection import MatchKey
 from shared.auth.principal import Principal
+from shared.repository import Repository
 
 
-class PersonRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PersonRepository(Repository[Person]):
+    model = Person
+    resource = "person"
 
-    @staticmethod
-    def visible_to(principal: Principal) -> ColumnElement[bool]:
-        return Person.case_id.in_(select(Case.id).where(CaseRepository.visible_to(principal)))
-
-    def add(self, person: Person) -> None:
-        self.session.add(person)
+    def visible(self, principal: Principal) -> Select[Person]:
+        visible_cases = select(Case.id).where(CaseRepository.scope(principal))
+        return select(Person).where(Person.case_id.in_(visible_cases))
 
     async def of_case(self, principal: Principal, case_id: uuid.UUID) -> Person | None:
-        statement = select(Person).where(Person.case_id == case_id, self.visible_to(principal))
+        statement = self.visible(principal).where(Person.case_id == case_id)
         person: Person | None = await self.session.scalar(statement)
         return person
 

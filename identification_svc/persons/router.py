@@ -3,13 +3,8 @@ the case body."""
 
 from fastapi import APIRouter, Response
 
-from identification_svc.dependencies import (
-    CaseManager,
-    ManagedCase,
-    PersonalDataCase,
-    PersonalDataReader,
-    Persons,
-)
+from identification_svc.cases.dependencies import CaseManager, ManagedCase, PersonalDataCase
+from identification_svc.persons.dependencies import PersonalDataReader, Persons
 from identification_svc.persons.schemas import PersonData, PersonOut
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc.cases.models import Case
 from identification_svc.cases.service import CaseService
-from identification_svc.consents.service import ConsentRequired, ConsentService
-from identification_svc.db import save
+from identification_svc.consents.service import ConsentService
+from identification_svc.persons.exceptions import NoPersonToMatch, PersonNotFound
 from identification_svc.persons.models import Person
 from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.persons.repository import PersonRepository
@@ -29,7 +29,7 @@ from identification_svc.persons.schemas import PersonData, PersonOut
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import NotFound, PreconditionFailed
+from shared.errors import ConsentRequired
 from shared.etag import check_if_match
 
 View = Literal["full", "provider"]
@@ -40,11 +40,6 @@ PROVIDER_FIELDS: Final = frozenset(
 )
 
 
-class PersonNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No personal data is recorded for this case.")
-
-
 class PersonService:
     def __init__(
         self,
@@ -53,7 +48,6 @@ class PersonService:
         cases: CaseService,
         consents: ConsentService,
     ) -> None:
-        self.session = session
         self.protector = protector
         self.repository = PersonRepository(session)
         self.cases = cases
@@ -83,7 +77,7 @@ class PersonService:
         now = utcnow()
         if person is None:
             if if_match is not None:
-                raise PreconditionFailed("No personal data is recorded yet to match If-Match.")
+                raise NoPersonToMatch()
             person = Person(id=new_id(), case_id=case.id, created_at=now)
             self.repository.add(person)
         else:
@@ -102,7 +96,7 @@ class PersonService:
         person.languages = list(dict.fromkeys(data.languages))
         person.updated_at = now
         person.updated_by = principal.subject_id
-        await save(self.session)
+        await self.repository.flush()
         duplicates_changed = await self._flag_duplicates(person, data)
         await self.cases.person_stated(
             case,

@@ -5,8 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from identification_svc.dependencies import CaseReader, Protector, Screener, Screenings
+from identification_svc.cases.dependencies import CaseReader
+from identification_svc.screening.dependencies import Screener, Screenings
 from identification_svc.screening.schemas import ScreeningCreate, ScreeningOut, ScreeningPage
+from identification_svc.state import Protector
 from shared.errors import error_responses
 from shared.pagination import PageQuery
 

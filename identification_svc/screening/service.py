@@ -20,18 +20,17 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identification_svc.cases.service import (
-    CaseFacts,
-    CaseNotFound,
-    CaseService,
-    Opening,
-    screening_basis,
-)
+from identification_svc.cases.exceptions import CaseNotFound
+from identification_svc.cases.service import CaseFacts, CaseService, Opening, screening_basis
 from identification_svc.cases.states import Status
 from identification_svc.catalogue.service import CatalogueService, PinnedCatalogue
-from identification_svc.db import save
 from identification_svc.fields import unique_forms
 from identification_svc.persons.protection import PersonalDataProtector
+from identification_svc.screening.exceptions import (
+    AnswersDoNotFit,
+    CaseClosed,
+    ScreeningNotFound,
+)
 from identification_svc.screening.models import Screening
 from identification_svc.screening.repository import ScreeningRepository
 from identification_svc.screening.rules import ScreeningResult, evaluate
@@ -43,13 +42,8 @@ from identification_svc.screening.schemas import (
 )
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import Conflict, FieldError, NotFound, Problem
+from shared.errors import FieldError
 from shared.pagination import PageParams
-
-
-class ScreeningNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("There is no screening with this id that you may see.")
 
 
 class ScreenerCheck(Protocol):
@@ -67,7 +61,6 @@ class ScreeningService:
         catalogues: CatalogueService,
         screener_check: ScreenerCheck | None = None,
     ) -> None:
-        self.session = session
         self.protector = protector
         self.repository = ScreeningRepository(session)
         self.cases = cases
@@ -75,7 +68,7 @@ class ScreeningService:
         self.screener_check = screener_check
 
     async def get(self, principal: Principal, screening_id: uuid.UUID) -> Screening:
-        screening = await self.repository.get_visible(principal, screening_id)
+        screening = await self.repository.get(principal, screening_id)
         if screening is None:
             raise ScreeningNotFound()
         return screening
@@ -85,18 +78,19 @@ class ScreeningService:
     ) -> tuple[Sequence[Screening], str | None]:
         if case_id is not None and not await self.cases.repository.is_visible(principal, case_id):
             raise CaseNotFound()
-        return await self.repository.page(principal, case_id, params)
+        statement = self.repository.listed(principal, case_id)
+        return await self.repository.page(
+            statement, params, key=Screening.created_at, descending=True
+        )
 
     async def create(self, principal: Principal, data: ScreeningCreate) -> Screening:
         catalogue = await self.catalogues.pinned(data.catalogue_version)
         result = evaluated(catalogue, data)
         case = None
         if data.case_id is not None:
-            case = await self.cases.repository.get_visible(principal, data.case_id)
-            if case is None:
-                raise CaseNotFound()
+            case = await self.cases.visible_case(principal, data.case_id)
             if case.status == "closed":
-                raise Conflict("The case is closed; reopen it before screening again.")
+                raise CaseClosed()
         forms = unique_forms(data.exploitation_forms)
         case_id = case.id if case is not None else None
         opens_case = case is None and result.outcome != "no_indication"
@@ -131,7 +125,7 @@ class ScreeningService:
             await self.cases.open(
                 principal, _facts(data, result), _opening(result, screening.id), case_id=case_id
             )
-        await save(self.session)
+        await self.repository.flush()
         return screening
 
     async def warnings(self, principal: Principal) -> list[ScreeningWarning] | None:
@@ -168,9 +162,7 @@ def _check_answers(answers: Sequence[AnswerIn], codes: frozenset[str]) -> None:
             errors.append(FieldError(field, "is answered more than once"))
         seen.add(answer.indicator)
     if errors:
-        raise Problem(
-            "Some answers do not fit the catalogue version.", slug="validation", errors=errors
-        )
+        raise AnswersDoNotFit(errors)
 
 
 def _facts(data: ScreeningCreate, result: ScreeningResult) -> CaseFacts:

@@ -10,17 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Row, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc.cases.models import Case
+from shared.repository import Repository
 
 # (year opened, forms, gender, child, county, status, number of cases)
 Combination = Row[int, list[str], str, bool, str | None, str, int]
 
 
-class StatisticsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class StatisticsRepository(Repository[Case]):
+    model = Case
 
     async def version(self) -> tuple[int, int]:
         """What changes whenever a counted fact does: the number of cases and the sum of

@@ -6,14 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from identification_svc.dependencies import (
-    CaseStatistics,
-    StatisticsReader,
-    TrainingCoverage,
-    TrainingManager,
-)
+from identification_svc.statistics.dependencies import CaseStatistics, StatisticsReader
 from identification_svc.statistics.schemas import DIMENSIONS, CaseStatisticsOut
 from identification_svc.training.coverage import MEASURES, Measure
+from identification_svc.training.dependencies import TrainingCoverage, TrainingManager
 from identification_svc.training.schemas import TrainingStatisticsOut
 from shared.errors import error_responses
 from shared.statistics import Period

@@ -7,20 +7,13 @@ versions nobody could check.
 """
 
 from collections.abc import Sequence
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 
+from identification_svc.training.exceptions import InstrumentVersionsUnknown
 from identification_svc.training.schemas import InstrumentVersion
-from shared.errors import FieldError, Problem
+from shared.errors import FieldError
 from shared.web import service_client
-
-
-class InstrumentVersionsUnknown(Problem):
-    slug = "validation"
-
-    def __init__(self, errors: Sequence[FieldError]) -> None:
-        super().__init__("Some instrument versions are unknown to the risk service.", errors=errors)
 
 
 class RiskInstruments:
@@ -44,10 +37,3 @@ class RiskInstruments:
                 )
         if errors:
             raise InstrumentVersionsUnknown(errors)
-
-
-async def risk_instruments(request: Request) -> RiskInstruments:
-    return RiskInstruments(request)
-
-
-Instruments = Annotated[RiskInstruments, Depends(risk_instruments)]

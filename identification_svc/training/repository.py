@@ -1,19 +1,20 @@
 """Every query on training records, practice counts and training coverage.
 
-`SessionRepository.visible_to` and `ParticipantRepository.visible_to` are the access
-rules: a national coordinator sees every session and participant; a regional coordinator
-the sessions its organisation recorded or held in its county, and the participants of
-those and of organisations in its county; a manager the participants of its organisation;
-and every user their own participant records. Coverage reads every record (only suppressed
+`SessionRepository.visible` and `ParticipantRepository.visible` are the access rules, built
+on their conditions (`scope`), which the participants' rule and counts take as they are: a
+national coordinator sees every session and participant; a regional coordinator the
+sessions its organisation recorded or held in its county, and the participants of those
+and of organisations in its county; a manager the participants of its organisation; and
+every user their own participant records. Coverage reads every record (only suppressed
 counts of them leave the service).
 """
 
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true, update
 from sqlalchemy.orm import selectinload
 
 from identification_svc.catalogue.models import PUBLISHED, CatalogueVersion
@@ -23,7 +24,7 @@ from identification_svc.training.models import PracticeCount, TrainingParticipan
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.db import dialect_insert
-from shared.pagination import PageParams, paginate
+from shared.repository import Repository
 
 
 def current_version() -> ColumnElement[int]:
@@ -35,12 +36,12 @@ def current_version() -> ColumnElement[int]:
     )
 
 
-class SessionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class SessionRepository(Repository[TrainingSession]):
+    model = TrainingSession
+    resource = "training session"
 
     @staticmethod
-    def visible_to(principal: Principal) -> ColumnElement[bool]:
+    def scope(principal: Principal) -> ColumnElement[bool]:
         if not principal.can(Permission.MANAGE_TRAINING):
             return false()
         if principal.sees_all_cases:
@@ -51,8 +52,8 @@ class SessionRepository:
             scope.append(TrainingSession.county == county)
         return or_(*scope)
 
-    def add(self, *rows: TrainingSession | TrainingParticipant) -> None:
-        self.session.add_all(rows)
+    def visible(self, principal: Principal) -> Select[TrainingSession]:
+        return select(TrainingSession).where(self.scope(principal))
 
     async def catalogue_exists(self, version: int) -> bool:
         """Whether the catalogue version exists (a draft may be taught before it is
@@ -64,47 +65,38 @@ class SessionRepository:
         version: int | None = await self.session.scalar(select(current_version()))
         return version
 
-    async def get_visible(
-        self, principal: Principal, session_id: uuid.UUID, *, participants: bool = True
+    async def get(
+        self, principal: Principal, key: Any, *, fresh: bool = False
     ) -> TrainingSession | None:
-        statement = select(TrainingSession).where(
-            TrainingSession.id == session_id, self.visible_to(principal)
+        """The session with its participants, if `principal` may see it."""
+        statement = (
+            self.visible(principal)
+            .where(TrainingSession.id == key)
+            .options(selectinload(TrainingSession.participants))
         )
-        if participants:
-            statement = statement.options(selectinload(TrainingSession.participants))
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
         found: TrainingSession | None = await self.session.scalar(statement)
         return found
 
-    async def page(
-        self,
-        principal: Principal,
-        params: PageParams,
-        *,
-        catalogue_version: int | None,
-        county: str | None,
-    ) -> tuple[Sequence[TrainingSession], str | None]:
-        statement = select(TrainingSession).where(self.visible_to(principal))
+    def listed(
+        self, principal: Principal, *, catalogue_version: int | None, county: str | None
+    ) -> Select[TrainingSession]:
+        """The visible sessions, of one catalogue version or county if given."""
+        statement = self.visible(principal)
         if catalogue_version is not None:
             statement = statement.where(TrainingSession.catalogue_version == catalogue_version)
         if county is not None:
             statement = statement.where(TrainingSession.county == county)
-        return await paginate(
-            self.session,
-            statement,
-            params,
-            key=TrainingSession.created_at,
-            row_id=TrainingSession.id,
-            key_of=lambda row: (row.created_at, row.id),
-            descending=True,
-        )
+        return statement
 
 
-class ParticipantRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ParticipantRepository(Repository[TrainingParticipant]):
+    model = TrainingParticipant
+    resource = "participant"
 
     @staticmethod
-    def visible_to(principal: Principal) -> ColumnElement[bool]:
+    def scope(principal: Principal) -> ColumnElement[bool]:
         scope: list[ColumnElement[bool]] = []
         if principal.kind == "user":
             scope.append(TrainingParticipant.user_id == principal.subject_id)
@@ -116,56 +108,33 @@ class ParticipantRepository:
             if county is not None:
                 scope.append(TrainingParticipant.county == county)
         if principal.can(Permission.MANAGE_TRAINING):
-            sessions = select(TrainingSession.id).where(SessionRepository.visible_to(principal))
+            sessions = select(TrainingSession.id).where(SessionRepository.scope(principal))
             scope.append(TrainingParticipant.session_id.in_(sessions))
         return or_(*scope) if scope else false()
 
-    async def get_visible(
-        self, principal: Principal, session_id: uuid.UUID, participant_id: uuid.UUID
-    ) -> TrainingParticipant | None:
-        statement = (
+    def visible(self, principal: Principal) -> Select[TrainingParticipant]:
+        """The participant records `principal` may see, each with its session."""
+        return (
             select(TrainingParticipant)
-            .where(
-                TrainingParticipant.id == participant_id,
-                TrainingParticipant.session_id == session_id,
-                self.visible_to(principal),
-            )
+            .where(self.scope(principal))
             .options(selectinload(TrainingParticipant.session))
         )
-        found: TrainingParticipant | None = await self.session.scalar(statement)
-        return found
 
     async def of_user(self, principal: Principal) -> Sequence[TrainingParticipant]:
         """The caller's own records, newest session first."""
         statement = (
-            select(TrainingParticipant)
+            self.visible(principal)
             .join(TrainingParticipant.session)
-            .where(TrainingParticipant.user_id == principal.subject_id, self.visible_to(principal))
-            .options(selectinload(TrainingParticipant.session))
+            .where(TrainingParticipant.user_id == principal.subject_id)
             .order_by(TrainingSession.held_on.desc(), TrainingParticipant.recorded_at.desc())
         )
         return (await self.session.scalars(statement)).all()
 
-    async def page_of_organisation(
-        self, principal: Principal, organisation_id: uuid.UUID, params: PageParams
-    ) -> tuple[Sequence[TrainingParticipant], str | None]:
-        statement = (
-            select(TrainingParticipant)
-            .where(
-                TrainingParticipant.organisation_id == organisation_id,
-                self.visible_to(principal),
-            )
-            .options(selectinload(TrainingParticipant.session))
-        )
-        return await paginate(
-            self.session,
-            statement,
-            params,
-            key=TrainingParticipant.recorded_at,
-            row_id=TrainingParticipant.id,
-            key_of=lambda row: (row.recorded_at, row.id),
-            descending=True,
-        )
+    def of_organisation(
+        self, principal: Principal, organisation_id: uuid.UUID
+    ) -> Select[TrainingParticipant]:
+        """The visible records of the members of one organisation."""
+        return self.visible(principal).where(TrainingParticipant.organisation_id == organisation_id)
 
     async def trained_on_current(self, principal: Principal, organisation_id: uuid.UUID) -> int:
         """How many people of the organisation the caller may see completed a training on
@@ -178,7 +147,7 @@ class ParticipantRepository:
                 TrainingParticipant.organisation_id == organisation_id,
                 TrainingParticipant.completed.is_(True),
                 TrainingSession.catalogue_version == current_version(),
-                self.visible_to(principal),
+                self.scope(principal),
             )
         )
         return int(await self.session.scalar(statement) or 0)
@@ -234,9 +203,8 @@ class ParticipantRepository:
         )
 
 
-class PracticeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PracticeRepository(Repository[PracticeCount]):
+    model = PracticeCount
 
     async def count(self, row: PracticeRow) -> None:
         """Count one practice screening (an upsert: replicas count each once)."""
@@ -257,11 +225,10 @@ class PracticeRepository:
         )
 
 
-class CoverageRepository:
+class CoverageRepository(Repository[TrainingParticipant]):
     """The facts coverage statistics count; no scope applies (see the module doc)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    model = TrainingParticipant
 
     async def completions(self) -> list[Completion]:
         person = func.coalesce(TrainingParticipant.user_id, TrainingParticipant.id)

@@ -13,15 +13,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
-from identification_svc.dependencies import (
+from identification_svc.fields import CountyCode
+from identification_svc.state import Protector
+from identification_svc.training.dependencies import (
     OrganisationTrainingReader,
     Practice,
-    Protector,
     Trainee,
     TrainingManager,
     Trainings,
 )
-from identification_svc.fields import CountyCode
 from identification_svc.training.models import TrainingParticipant, TrainingSession
 from identification_svc.training.schemas import (
     MyTraining,

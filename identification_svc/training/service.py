@@ -26,13 +26,25 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identification_svc.catalogue.service import CatalogueService
-from identification_svc.db import save
 from identification_svc.fields import ATTENDEE_ORGANISATION_KINDS
 from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.screening.schemas import ProfileResult, ScreeningWarning
 from identification_svc.screening.service import evaluated
 from identification_svc.training import coverage, feedback
 from identification_svc.training.certificate import CertificateFacts, render
+from identification_svc.training.exceptions import (
+    AlreadyParticipating,
+    HeldNowhere,
+    OrganisationTrainingNotFound,
+    ParticipantNotFound,
+    ParticipantsRepeated,
+    TrainingNotCompleted,
+    TrainingSessionNotFound,
+    UnknownCatalogueVersion,
+    UnknownVignette,
+    VignetteNotFound,
+    VignetteOfAnotherVersion,
+)
 from identification_svc.training.instruments import RiskInstruments
 from identification_svc.training.models import TrainingParticipant, TrainingSession
 from identification_svc.training.repository import (
@@ -61,7 +73,7 @@ from identification_svc.training.vignettes import BY_CODE, Vignette, for_catalog
 from shared.auth.policy import NATIONAL, Permission
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import Conflict, FieldError, NotFound, Problem, ValidationProblem
+from shared.errors import FieldError
 from shared.etag import check_if_match
 from shared.geo import is_county
 from shared.language import LanguageCode
@@ -69,67 +81,6 @@ from shared.pagination import PageParams
 from shared.statistics import THRESHOLD, Period, Statistics
 
 NO_VIGNETTE = "none"
-
-
-class TrainingSessionNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("There is no training session with this id that you may see.")
-
-
-class ParticipantNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("There is no participant with this id in this session that you may see.")
-
-
-class OrganisationTrainingNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("Only the organisation's own managers and coordinators read it.")
-
-
-class AlreadyParticipating(Conflict):
-    def __init__(self) -> None:
-        super().__init__("This user already takes part in the session; change their record.")
-
-
-class TrainingNotCompleted(Conflict):
-    def __init__(self) -> None:
-        super().__init__("The training is not completed: there is no certificate yet.")
-
-
-class UnknownCatalogueVersion(ValidationProblem):
-    def __init__(self, field: str = "catalogue_version") -> None:
-        super().__init__(field, "There is no such catalogue version.")
-
-
-class HeldNowhere(ValidationProblem):
-    def __init__(self, message: str) -> None:
-        super().__init__("county", message)
-
-
-class VignetteNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("There is no vignette with this code.")
-
-
-class UnknownVignette(ValidationProblem):
-    def __init__(self) -> None:
-        super().__init__("vignette", "There is no vignette with this code.")
-
-
-class VignetteOfAnotherVersion(ValidationProblem):
-    def __init__(self, vignette: Vignette) -> None:
-        super().__init__(
-            "catalogue_version",
-            f"Vignette {vignette.code} is written for catalogue version "
-            f"{vignette.catalogue_version}.",
-        )
-
-
-class ParticipantsRepeated(Problem):
-    slug = "validation"
-
-    def __init__(self, errors: Sequence[FieldError]) -> None:
-        super().__init__("A user takes part in a session once.", errors=errors)
 
 
 def _check_place(online: bool, county: str | None) -> None:
@@ -167,7 +118,6 @@ class TrainingService:
         protector: PersonalDataProtector,
         instruments: RiskInstruments,
     ) -> None:
-        self.session = session
         self.protector = protector
         self.instruments = instruments
         self.sessions = SessionRepository(session)
@@ -201,7 +151,7 @@ class TrainingService:
         self._seal_trainers(row, data.trainers)
         row.participants = [self._participant(principal, row, p, now) for p in data.participants]
         self.sessions.add(row)
-        await save(self.session)
+        await self.sessions.flush()
         return row
 
     async def page(
@@ -212,12 +162,15 @@ class TrainingService:
         catalogue_version: int | None,
         county: str | None,
     ) -> tuple[Sequence[TrainingSession], str | None]:
+        statement = self.sessions.listed(
+            principal, catalogue_version=catalogue_version, county=county
+        )
         return await self.sessions.page(
-            principal, params, catalogue_version=catalogue_version, county=county
+            statement, params, key=TrainingSession.created_at, descending=True
         )
 
     async def get(self, principal: Principal, session_id: uuid.UUID) -> TrainingSession:
-        row = await self.sessions.get_visible(principal, session_id)
+        row = await self.sessions.get(principal, session_id)
         if row is None:
             raise TrainingSessionNotFound()
         return row
@@ -254,7 +207,7 @@ class TrainingService:
         if changes.trainers is not None:
             self._seal_trainers(row, changes.trainers)
         row.updated_at = utcnow()
-        await save(self.session)
+        await self.sessions.flush()
         return row
 
     async def add_participant(
@@ -264,8 +217,8 @@ class TrainingService:
         if data.user_id is not None and await self.participants.in_session(row.id, data.user_id):
             raise AlreadyParticipating()
         participant = self._participant(principal, row, data, utcnow())
-        self.sessions.add(participant)
-        await save(self.session)
+        self.participants.add(participant)
+        await self.participants.flush()
         return participant
 
     async def change_participant(
@@ -292,7 +245,7 @@ class TrainingService:
         if "score" in changes.model_fields_set:
             participant.score = changes.score
         participant.updated_at = utcnow()
-        await save(self.session)
+        await self.participants.flush()
         return participant
 
     async def certificate(
@@ -302,8 +255,8 @@ class TrainingService:
         participant_id: uuid.UUID,
         language: LanguageCode,
     ) -> str:
-        participant = await self.participants.get_visible(principal, session_id, participant_id)
-        if participant is None:
+        participant = await self.participants.get(principal, participant_id)
+        if participant is None or participant.session_id != session_id:
             raise ParticipantNotFound()
         if not participant.completed:
             raise TrainingNotCompleted()
@@ -350,8 +303,11 @@ class TrainingService:
             or principal.organisation_id == organisation_id
         ):
             raise OrganisationTrainingNotFound()
-        rows, cursor = await self.participants.page_of_organisation(
-            principal, organisation_id, params
+        rows, cursor = await self.participants.page(
+            self.participants.of_organisation(principal, organisation_id),
+            params,
+            key=TrainingParticipant.recorded_at,
+            descending=True,
         )
         return OrganisationTraining(
             organisation_id=organisation_id,

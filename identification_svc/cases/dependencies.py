@@ -1,0 +1,51 @@
+"""Typed dependencies of the case routes: the callers by permission (`CaseReader`,
+`CaseManager`), the case service, and the loaders of a case named in the path.
+
+`ReadableCase` and friends check the permission first (403), then find the case within the
+caller's scope (404 otherwise), so no route loads a case unchecked. They load the case
+alone, without its decisions and duplicates: what a route on the case (or on what hangs
+off it: its person, its consents) needs before it acts.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from identification_svc.cases.models import Case
+from identification_svc.cases.service import CaseService
+from identification_svc.state import AppSettings, Protector
+from shared.auth.deps import authorised, require
+from shared.auth.policy import Permission
+from shared.auth.principal import Principal
+from shared.web import AppOutbox, Session
+
+CaseReader = Annotated[Principal, Depends(require(Permission.READ_CASES))]
+CaseManager = Annotated[Principal, Depends(require(Permission.MANAGE_CASES))]
+
+CASE_ID = "The case's id."
+CaseId = Annotated[uuid.UUID, Path(description=CASE_ID)]
+
+
+async def case_service(
+    session: Session, outbox: AppOutbox, protector: Protector, app_settings: AppSettings
+) -> CaseService:
+    return CaseService(
+        session, outbox, protector, reflection_period_days=app_settings.reflection_period_days
+    )
+
+
+Cases = Annotated[CaseService, Depends(case_service)]
+
+
+def _case_for(permission: Permission) -> Callable[..., Awaitable[Case]]:
+    return authorised(
+        permission, case_service, CaseService.visible_case, key="case_id", description=CASE_ID
+    )
+
+
+ReadableCase = Annotated[Case, Depends(_case_for(Permission.READ_CASES))]
+ManagedCase = Annotated[Case, Depends(_case_for(Permission.MANAGE_CASES))]
+PersonalDataCase = Annotated[Case, Depends(_case_for(Permission.READ_PERSONAL_DATA))]
+ConsentCase = Annotated[Case, Depends(_case_for(Permission.RECORD_CONSENT))]
