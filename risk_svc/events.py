@@ -3,11 +3,24 @@
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from risk_svc.assessments.models import Assessment
-from risk_svc.cases.service import on_case_changed, on_referral_created
-from shared.events.inbox import Handler
+from risk_svc.cases.schemas import CaseEvent, ReferralCreated
+from risk_svc.cases.service import CaseFactsService
+from shared.events.inbox import Event, Handler, payload_of
 
 RISK_ASSESSED: Final = "risk.assessed"
+
+
+async def on_case_changed(session: AsyncSession, event: Event) -> None:
+    """`case.opened`, `case.status_changed` and `case.updated`."""
+    await CaseFactsService(session).learn(payload_of(event, CaseEvent))
+
+
+async def on_referral_created(session: AsyncSession, event: Event) -> None:
+    await CaseFactsService(session).learn_referral(payload_of(event, ReferralCreated))
+
 
 HANDLERS: Final[Mapping[str, Handler]] = {
     "case.opened": on_case_changed,

@@ -4,49 +4,36 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, and_, exists, or_
 from sqlalchemy.orm import aliased
 
 from risk_svc.assessments.models import Assessment
 from risk_svc.cases.models import CaseFacts
 from risk_svc.cases.repository import CaseRepository
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.pagination import PageParams
+from shared.repository import Repository
 
 
-class AssessmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AssessmentRepository(Repository[Assessment]):
+    model = Assessment
+    resource = "risk assessment"
 
-    @staticmethod
-    def visible(principal: Principal) -> Select[Assessment]:
+    def visible(self, principal: Principal) -> Select[Assessment]:
         """The assessments `principal` may see: those of the cases it may see."""
         return (
-            select(Assessment)
+            super()
+            .visible(principal)
             .join(CaseFacts, CaseFacts.case_id == Assessment.case_id)
-            .where(CaseRepository.visible(principal))
+            .where(CaseRepository.scope(principal))
         )
-
-    async def get(self, principal: Principal, assessment_id: uuid.UUID) -> Assessment | None:
-        row: Assessment | None = await self.session.scalar(
-            self.visible(principal).where(Assessment.id == assessment_id)
-        )
-        return row
 
     async def page_for_case(
         self, principal: Principal, case_id: uuid.UUID, params: PageParams
     ) -> tuple[Sequence[Assessment], str | None]:
         """The case's assessments, newest first."""
-        return await paginate(
-            self.session,
-            self.visible(principal).where(Assessment.case_id == case_id),
-            params,
-            key=Assessment.created_at,
-            row_id=Assessment.id,
-            key_of=lambda row: (row.created_at, row.id),
-            descending=True,
-        )
+        statement = self.visible(principal).where(Assessment.case_id == case_id)
+        return await self.page(statement, params, key=Assessment.created_at, descending=True)
 
     async def page_due(
         self,
@@ -71,14 +58,4 @@ class AssessmentRepository:
         )
         if county is not None:
             statement = statement.where(CaseFacts.county == county)
-        return await paginate(
-            self.session,
-            statement,
-            params,
-            key=Assessment.reassess_by,
-            row_id=Assessment.id,
-            key_of=lambda row: (row.reassess_by, row.id),
-        )
-
-    def add(self, row: Assessment) -> None:
-        self.session.add(row)
+        return await self.page(statement, params, key=Assessment.reassess_by)

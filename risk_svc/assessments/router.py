@@ -4,34 +4,25 @@ by id, and the reassessments falling due (`/api/v1/risk-assessments`)."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 
-from risk_svc.assessments import service
+from risk_svc.assessments.dependencies import Assessments, Assessor, RiskReader
+from risk_svc.assessments.exceptions import NotACounty
 from risk_svc.assessments.schemas import (
     CREATE_EXAMPLES,
     RiskAssessment,
     RiskAssessmentCreate,
     RiskAssessmentPage,
 )
-from risk_svc.cases.dependencies import Assessor, CaseForAssessment, CaseForReading, RiskReader
-from risk_svc.instruments.service import PinnedInstruments
+from risk_svc.cases.dependencies import CaseForAssessment, CaseForReading
 from shared.db import utcnow
-from shared.errors import ValidationProblem, error_responses
+from shared.errors import error_responses
 from shared.etag import set_etag
 from shared.fields import UTCMoment
 from shared.geo import is_county
 from shared.pagination import PageQuery
-from shared.web import AppOutbox, Session
 
 router = APIRouter(prefix="/api/v1", tags=["risk-assessments"])
-
-
-async def _pinned(request: Request) -> PinnedInstruments:
-    pinned: PinnedInstruments = request.app.state.pinned_instruments
-    return pinned
-
-
-Pinned = Annotated[PinnedInstruments, Depends(_pinned)]
 
 # Stored assessments never change: one ETag for the life of each.
 _STORED = 1
@@ -46,14 +37,12 @@ async def create_risk_assessment(
     case: CaseForAssessment,
     request: Annotated[RiskAssessmentCreate, Body(openapi_examples=CREATE_EXAMPLES)],
     principal: Assessor,
-    session: Session,
-    outbox: AppOutbox,
-    pinned: Pinned,
+    assessments: Assessments,
     response: Response,
 ) -> RiskAssessment:
     """Score the answers against a published instrument version and store the result:
     domain and overall levels, critical items, measures and the reassessment date."""
-    row = await service.assess(session, outbox, principal, case, request, utcnow(), pinned)
+    row = await assessments.assess(principal, case, request, utcnow())
     response.headers["Location"] = f"{router.prefix}/risk-assessments/{row.id}"
     set_etag(response, row.id, _STORED)
     return RiskAssessment.of(row)
@@ -61,17 +50,17 @@ async def create_risk_assessment(
 
 @router.get("/cases/{case_id}/risk-assessments", responses=error_responses(401, 403, 404, 422, 503))
 async def list_case_risk_assessments(
-    case: CaseForReading, principal: RiskReader, session: Session, page: PageQuery
+    case: CaseForReading, principal: RiskReader, assessments: Assessments, page: PageQuery
 ) -> RiskAssessmentPage:
     """The case's assessments, newest first."""
-    rows, cursor = await service.case_history(session, principal, case, page)
+    rows, cursor = await assessments.case_history(principal, case, page)
     return RiskAssessmentPage(items=[RiskAssessment.of(row) for row in rows], next_cursor=cursor)
 
 
 @router.get("/risk-assessments", responses=error_responses(401, 403, 422))
 async def list_due_risk_assessments(
     principal: RiskReader,
-    session: Session,
+    assessments: Assessments,
     page: PageQuery,
     due_before: Annotated[UTCMoment | None, Query(description="RFC 3339; default: now")] = None,
     county: Annotated[str | None, Query(max_length=10, examples=["RO-CJ"])] = None,
@@ -79,17 +68,17 @@ async def list_due_risk_assessments(
     """The latest assessment of each open case the caller sees whose reassessment is due
     before `due_before`, the most overdue first: the coordinators' daily list."""
     if county is not None and not is_county(county):
-        raise ValidationProblem("county", "Not an ISO 3166-2:RO county code.")
-    rows, cursor = await service.due_reassessments(
-        session, principal, page, before=due_before or utcnow(), county=county
+        raise NotACounty()
+    rows, cursor = await assessments.due_reassessments(
+        principal, page, before=due_before or utcnow(), county=county
     )
     return RiskAssessmentPage(items=[RiskAssessment.of(row) for row in rows], next_cursor=cursor)
 
 
 @router.get("/risk-assessments/{assessment_id}", responses=error_responses(401, 403, 404, 422))
 async def get_risk_assessment(
-    assessment_id: uuid.UUID, principal: RiskReader, session: Session, response: Response
+    assessment_id: uuid.UUID, principal: RiskReader, assessments: Assessments, response: Response
 ) -> RiskAssessment:
-    row = await service.get_assessment(session, principal, assessment_id)
+    row = await assessments.get(principal, assessment_id)
     set_etag(response, row.id, _STORED)
     return RiskAssessment.of(row)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from risk_svc.assessments.exceptions import AssessmentNotFound, InvalidAnswers, InvalidJudgement
 from risk_svc.assessments.models import Assessment
 from risk_svc.assessments.repository import AssessmentRepository
 from risk_svc.assessments.schemas import RiskAnswer, RiskAssessmentCreate
@@ -28,18 +29,11 @@ from risk_svc.assessments.scoring import (
 )
 from risk_svc.cases.models import CaseFacts
 from risk_svc.events import RISK_ASSESSED, risk_assessed
-from risk_svc.instruments.service import PinnedInstruments, instrument_for_assessment
+from risk_svc.instruments.service import InstrumentService
 from shared.auth.principal import Principal
-from shared.errors import FieldError, NotFound, Problem, ValidationProblem
+from shared.errors import FieldError
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
-
-
-class InvalidAnswers(Problem):
-    slug = "validation"
-
-    def __init__(self, detail: str, errors: Sequence[FieldError]) -> None:
-        super().__init__(detail, errors=errors)
 
 
 def evaluate(row: Assessment, instrument: Instrument) -> AssessmentResult:
@@ -54,90 +48,90 @@ def evaluate(row: Assessment, instrument: Instrument) -> AssessmentResult:
     )
 
 
-async def assess(
-    session: AsyncSession,
-    outbox: Outbox,
-    principal: Principal,
-    case: CaseFacts,
-    request: RiskAssessmentCreate,
-    now: datetime,
-    pinned: PinnedInstruments,
-) -> Assessment:
-    version = await instrument_for_assessment(
-        session, principal, request.instrument, request.version, pinned
-    )
-    _refuse_duplicates(request.answers)
-    row = Assessment(
-        case_id=case.case_id,
-        instrument_version_id=version.id,
-        instrument=version.code,
-        version=version.version,
-        is_child=case.is_child,
-        answers=[{"item": answer.item, "answer": answer.answer} for answer in request.answers],
-        judgement=(
-            {"level": request.judgement.level, "reason": request.judgement.reason}
-            if request.judgement
-            else None
-        ),
-        created_at=now,
-        assessor_id=principal.subject_id,
-        assessor_organisation_id=principal.organisation_id,
-    )
-    try:
-        result = evaluate(row, version.instrument)
-    except UnknownItem as exc:
-        message = f"Not an item of {version.code} v{version.version}."
-        raise _item_problem(exc, request.answers, message) from exc
-    except ItemNotApplicable as exc:
-        message = "Asked of children only; the person is an adult."
-        raise _item_problem(exc, request.answers, message) from exc
-    except JudgementLowersLevel as exc:
-        raise ValidationProblem("judgement.level", _sentence(exc)) from exc
-    except JudgementReasonRequired as exc:
-        raise ValidationProblem("judgement.reason", _sentence(exc)) from exc
-    row.domains = [
-        {"domain": name, "score": domain.score, "level": domain.level}
-        for name, domain in result.domains.items()
-    ]
-    row.computed_level = result.computed_level
-    row.level = result.level
-    row.critical_items = list(result.critical_items)
-    row.unknown_items = list(result.unknown_items)
-    row.incomplete = result.incomplete
-    row.measures = list(result.measures)
-    row.reassess_by = result.reassess_by
-    AssessmentRepository(session).add(row)
-    await session.flush()
-    await outbox.publish(session, RISK_ASSESSED, risk_assessed(row))
-    return row
+class AssessmentService:
+    def __init__(
+        self, session: AsyncSession, outbox: Outbox, instruments: InstrumentService
+    ) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.assessments = AssessmentRepository(session)
+        self.instruments = instruments
 
+    async def assess(
+        self,
+        principal: Principal,
+        case: CaseFacts,
+        request: RiskAssessmentCreate,
+        now: datetime,
+    ) -> Assessment:
+        version = await self.instruments.for_assessment(
+            principal, request.instrument, request.version
+        )
+        _refuse_duplicates(request.answers)
+        row = Assessment(
+            case_id=case.case_id,
+            instrument_version_id=version.id,
+            instrument=version.code,
+            version=version.version,
+            is_child=case.is_child,
+            answers=[{"item": answer.item, "answer": answer.answer} for answer in request.answers],
+            judgement=(
+                {"level": request.judgement.level, "reason": request.judgement.reason}
+                if request.judgement
+                else None
+            ),
+            created_at=now,
+            assessor_id=principal.subject_id,
+            assessor_organisation_id=principal.organisation_id,
+        )
+        try:
+            result = evaluate(row, version.instrument)
+        except UnknownItem as exc:
+            message = f"Not an item of {version.code} v{version.version}."
+            raise _item_problem(exc, request.answers, message) from exc
+        except ItemNotApplicable as exc:
+            message = "Asked of children only; the person is an adult."
+            raise _item_problem(exc, request.answers, message) from exc
+        except JudgementLowersLevel as exc:
+            raise InvalidJudgement("judgement.level", _sentence(exc)) from exc
+        except JudgementReasonRequired as exc:
+            raise InvalidJudgement("judgement.reason", _sentence(exc)) from exc
+        row.domains = [
+            {"domain": name, "score": domain.score, "level": domain.level}
+            for name, domain in result.domains.items()
+        ]
+        row.computed_level = result.computed_level
+        row.level = result.level
+        row.critical_items = list(result.critical_items)
+        row.unknown_items = list(result.unknown_items)
+        row.incomplete = result.incomplete
+        row.measures = list(result.measures)
+        row.reassess_by = result.reassess_by
+        self.assessments.add(row)
+        await self.assessments.flush()
+        await self.outbox.publish(self.session, RISK_ASSESSED, risk_assessed(row))
+        return row
 
-async def get_assessment(
-    session: AsyncSession, principal: Principal, assessment_id: uuid.UUID
-) -> Assessment:
-    row = await AssessmentRepository(session).get(principal, assessment_id)
-    if row is None:
-        raise NotFound("No such risk assessment.")
-    return row
+    async def get(self, principal: Principal, assessment_id: uuid.UUID) -> Assessment:
+        row = await self.assessments.get(principal, assessment_id)
+        if row is None:
+            raise AssessmentNotFound()
+        return row
 
+    async def case_history(
+        self, principal: Principal, case: CaseFacts, params: PageParams
+    ) -> tuple[Sequence[Assessment], str | None]:
+        return await self.assessments.page_for_case(principal, case.case_id, params)
 
-async def case_history(
-    session: AsyncSession, principal: Principal, case: CaseFacts, params: PageParams
-) -> tuple[Sequence[Assessment], str | None]:
-    return await AssessmentRepository(session).page_for_case(principal, case.case_id, params)
-
-
-async def due_reassessments(
-    session: AsyncSession,
-    principal: Principal,
-    params: PageParams,
-    *,
-    before: datetime,
-    county: str | None,
-) -> tuple[Sequence[Assessment], str | None]:
-    return await AssessmentRepository(session).page_due(
-        principal, params, before=before, county=county
-    )
+    async def due_reassessments(
+        self,
+        principal: Principal,
+        params: PageParams,
+        *,
+        before: datetime,
+        county: str | None,
+    ) -> tuple[Sequence[Assessment], str | None]:
+        return await self.assessments.page_due(principal, params, before=before, county=county)
 
 
 def _refuse_duplicates(answers: Iterable[RiskAnswer]) -> None:

@@ -3,26 +3,30 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, or_, select, true
 
 from risk_svc.cases.models import CaseAccess, CaseFacts
-from risk_svc.cases.schemas import CaseFactsIn
+from risk_svc.cases.schemas import CaseEvent
 from shared.auth.principal import Principal
 from shared.db import upsert
+from shared.repository import Repository
 
 _ACCESS_KEY = ("case_id", "organisation_id")
 
 
-class CaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class CaseRepository(Repository[CaseFacts]):
+    model = CaseFacts
+    resource = "case"
+
+    def visible(self, principal: Principal) -> Select[CaseFacts]:
+        return super().visible(principal).where(self.scope(principal))
 
     @staticmethod
-    def visible(principal: Principal) -> ColumnElement[bool]:
+    def scope(principal: Principal) -> ColumnElement[bool]:
         """Which cases `principal` may see (access.md): the opening organisation's, those
         referred to its organisation, a regional coordinator's county, all for the
-        national coordinator. Every case-bound query goes through this."""
+        national coordinator. The condition of `visible`, also for the queries that join
+        the case facts to rows of their own (a case's assessments)."""
         if principal.sees_all_cases:
             return true()
         referred = select(CaseAccess.case_id).where(
@@ -37,16 +41,7 @@ class CaseRepository:
             clauses.append(CaseFacts.county == county)
         return or_(*clauses)
 
-    async def get(self, case_id: uuid.UUID) -> CaseFacts | None:
-        facts: CaseFacts | None = await self.session.get(CaseFacts, case_id)
-        return facts
-
-    async def get_visible(self, case_id: uuid.UUID, principal: Principal) -> CaseFacts | None:
-        query = select(CaseFacts).where(CaseFacts.case_id == case_id, self.visible(principal))
-        facts: CaseFacts | None = await self.session.scalar(query)
-        return facts
-
-    async def store(self, facts: CaseFactsIn, now: datetime) -> None:
+    async def keep_newest(self, facts: CaseEvent, now: datetime) -> None:
         """Keep `facts` unless newer ones are stored: one statement, so concurrent
         deliveries of one case's events cannot overwrite a newer version."""
         values = {**facts.model_dump(), "updated_at": now}

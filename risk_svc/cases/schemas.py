@@ -1,11 +1,12 @@
-"""The shapes case facts arrive in: the identification service's events and its case body."""
+"""The shapes case facts arrive in: the identification service's events and its case body,
+and the referral service's event that lets a provider's organisation see a case."""
 
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class CaseFactsIn(BaseModel):
+class CaseEvent(BaseModel):
     """`case.opened` / `case.status_changed` / `case.updated` payload (docs/events.md),
     reduced to what the risk service keeps; the other fields are ignored."""
 
@@ -19,7 +20,7 @@ class CaseFactsIn(BaseModel):
     organisation_id: uuid.UUID
 
 
-class ReferralCreatedIn(BaseModel):
+class ReferralCreated(BaseModel):
     """`referral.created` payload: the provider's organisation may now see the case."""
 
     model_config = ConfigDict(extra="ignore")
@@ -41,8 +42,9 @@ class IdentificationCase(BaseModel):
     # Absent from older answers: 0 lets any event for the case supersede these facts.
     version: int = Field(default=0, ge=0, le=2**31 - 1)
 
-    def facts(self) -> CaseFactsIn:
-        return CaseFactsIn(
+    def as_event(self) -> CaseEvent:
+        """The facts as the case's event would bring them."""
+        return CaseEvent(
             case_id=self.id,
             version=self.version,
             status=self.status,

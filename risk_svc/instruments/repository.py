@@ -3,40 +3,35 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from risk_svc.instruments.models import InstrumentVersion, Status
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.errors import ChangedMeanwhile
+from shared.pagination import PageParams
+from shared.repository import Repository
 
 _PUBLISHED = select(InstrumentVersion.id, InstrumentVersion.version).where(
     InstrumentVersion.code == bindparam("code"), InstrumentVersion.status == "published"
 )
 
 
-class InstrumentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class InstrumentRepository(Repository[InstrumentVersion]):
+    model = InstrumentVersion
+    resource = "instrument"
 
-    @staticmethod
-    def visible(principal: Principal) -> ColumnElement[bool]:
+    def visible(self, principal: Principal) -> Select[InstrumentVersion]:
         """Drafts are work in progress of the coordinators who may publish them; every
         reader sees published and retired versions (stored assessments name them)."""
+        statement = super().visible(principal).options(selectinload(InstrumentVersion.items))
         if principal.can(Permission.MANAGE_CATALOGUES):
-            return true()
-        return InstrumentVersion.status != "draft"
+            return statement
+        return statement.where(InstrumentVersion.status != "draft")
 
-    def _select(self, principal: Principal) -> Select[InstrumentVersion]:
-        return (
-            select(InstrumentVersion)
-            .where(self.visible(principal))
-            .options(selectinload(InstrumentVersion.items))
-        )
-
-    async def page(
+    async def page_versions(
         self,
         principal: Principal,
         params: PageParams,
@@ -44,22 +39,17 @@ class InstrumentRepository:
         code: str | None,
         status: Status | None,
     ) -> tuple[Sequence[InstrumentVersion], str | None]:
-        statement = self._select(principal)
+        statement = self.visible(principal)
         if code is not None:
             statement = statement.where(InstrumentVersion.code == code)
         if status is not None:
             statement = statement.where(InstrumentVersion.status == status)
-        return await paginate(
-            self.session,
-            statement,
-            params,
-            key=InstrumentVersion.created_at,
-            row_id=InstrumentVersion.id,
-            key_of=lambda row: (row.created_at, row.id),
-        )
+        return await self.page(statement, params, key=InstrumentVersion.created_at)
 
-    async def get(self, principal: Principal, code: str, version: int) -> InstrumentVersion | None:
-        statement = self._select(principal).where(
+    async def get_version(
+        self, principal: Principal, code: str, version: int
+    ) -> InstrumentVersion | None:
+        statement = self.visible(principal).where(
             InstrumentVersion.code == code, InstrumentVersion.version == version
         )
         row: InstrumentVersion | None = await self.session.scalar(statement)
@@ -70,7 +60,7 @@ class InstrumentRepository:
     ) -> Sequence[InstrumentVersion]:
         """The versions of `code` in `status`, newest first."""
         statement = (
-            self._select(principal)
+            self.visible(principal)
             .where(InstrumentVersion.code == code, InstrumentVersion.status == status)
             .order_by(InstrumentVersion.version.desc())
         )
@@ -90,5 +80,10 @@ class InstrumentRepository:
         )
         return int(highest or 0)
 
-    def add(self, row: InstrumentVersion) -> None:
-        self.session.add(row)
+    async def flush(self) -> None:
+        """As every repository's, and a version number or the one draft slot taken by
+        another coordinator meanwhile is the same "changed meanwhile"."""
+        try:
+            await super().flush()
+        except IntegrityError as exc:
+            raise ChangedMeanwhile(self.resource) from exc

@@ -3,9 +3,9 @@ edit and publish cycle."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 
-from risk_svc.instruments import service
+from risk_svc.instruments.dependencies import CatalogueManager, Instruments, Reader
 from risk_svc.instruments.models import InstrumentVersion, Status
 from risk_svc.instruments.schemas import (
     CODE_PATTERN,
@@ -14,20 +14,14 @@ from risk_svc.instruments.schemas import (
     RiskInstrumentDraftChange,
     RiskInstrumentPage,
 )
-from shared.auth.deps import require
-from shared.auth.policy import Permission
-from shared.auth.principal import Principal
 from shared.db import utcnow
 from shared.errors import error_responses
 from shared.etag import IfMatch, set_etag
 from shared.language import Language, LanguageCode
 from shared.pagination import PageQuery
-from shared.web import Session
 
 router = APIRouter(prefix="/api/v1/risk-instruments", tags=["risk-instruments"])
 
-Reader = Annotated[Principal, Depends(require(Permission.READ_REFERENCE))]
-CatalogueManager = Annotated[Principal, Depends(require(Permission.MANAGE_CATALOGUES))]
 InstrumentCode = Annotated[
     str, Path(pattern=CODE_PATTERN, description="`initial`, `pre_return`, …")
 ]
@@ -54,7 +48,7 @@ def _answer(response: Response, row: InstrumentVersion, language: LanguageCode) 
 @router.get("", responses=error_responses(401, 403, 422))
 async def list_risk_instruments(
     principal: Reader,
-    session: Session,
+    instruments: Instruments,
     page: PageQuery,
     language: Language,
     code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
@@ -62,9 +56,7 @@ async def list_risk_instruments(
 ) -> RiskInstrumentPage:
     """Instrument versions with their items, domains, weights, flags, measures and labels.
     Drafts are listed to coordinators only."""
-    rows, cursor = await service.list_instruments(
-        session, principal, page, code=code, status=status
-    )
+    rows, cursor = await instruments.page(principal, page, code=code, status=status)
     return RiskInstrumentPage(
         items=[RiskInstrument.of(row, language) for row in rows], next_cursor=cursor
     )
@@ -75,11 +67,11 @@ async def get_risk_instrument(
     code: InstrumentCode,
     version: VersionNumber,
     principal: Reader,
-    session: Session,
+    instruments: Instruments,
     language: Language,
     response: Response,
 ) -> RiskInstrument:
-    row = await service.get_instrument(session, principal, code, version)
+    row = await instruments.get(principal, code, version)
     return _answer(response, row, language)
 
 
@@ -87,12 +79,12 @@ async def get_risk_instrument(
 async def create_risk_instrument_draft(
     code: InstrumentCode,
     principal: CatalogueManager,
-    session: Session,
+    instruments: Instruments,
     language: Language,
     response: Response,
 ) -> RiskInstrument:
     """Start the next version of an instrument as a draft, copied from the published one."""
-    row = await service.create_draft(session, principal, code, utcnow())
+    row = await instruments.create_draft(principal, code, utcnow())
     response.headers["Location"] = f"{router.prefix}/{row.code}/{row.version}"
     return _answer(response, row, language)
 
@@ -103,13 +95,13 @@ async def update_risk_instrument_draft(
     version: VersionNumber,
     change: Annotated[RiskInstrumentDraftChange, Body(openapi_examples=DRAFT_CHANGE_EXAMPLES)],
     principal: CatalogueManager,
-    session: Session,
+    instruments: Instruments,
     language: Language,
     response: Response,
     if_match: IfMatch = None,
 ) -> RiskInstrument:
     """Replace parts of a draft; a published or retired version never changes (409)."""
-    row = await service.update_draft(session, principal, code, version, change, if_match, utcnow())
+    row = await instruments.update_draft(principal, code, version, change, if_match, utcnow())
     return _answer(response, row, language)
 
 
@@ -118,12 +110,12 @@ async def publish_risk_instrument(
     code: InstrumentCode,
     version: VersionNumber,
     principal: CatalogueManager,
-    session: Session,
+    instruments: Instruments,
     language: Language,
     response: Response,
     if_match: IfMatch = None,
 ) -> RiskInstrument:
     """Publish a draft: assessments use it from now on, and the version published before
     it is retired."""
-    row = await service.publish(session, principal, code, version, if_match, utcnow())
+    row = await instruments.publish(principal, code, version, if_match, utcnow())
     return _answer(response, row, language)

@@ -13,52 +13,26 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from risk_svc.assessments.scoring import Instrument
+from risk_svc.instruments.exceptions import (
+    DraftExists,
+    InconsistentDraft,
+    InstrumentNotPublished,
+    InstrumentVersionNotFound,
+    NoSuchVersion,
+    NothingToDraftFrom,
+    VersionNotEditable,
+    VersionNotPublished,
+)
 from risk_svc.instruments.models import InstrumentItem, InstrumentVersion, Status
 from risk_svc.instruments.repository import InstrumentRepository
 from risk_svc.instruments.schemas import RiskInstrumentDraftChange
 from shared.auth.principal import Principal
-from shared.errors import Conflict, FieldError, NotFound, Problem, ValidationProblem
+from shared.errors import FieldError
 from shared.etag import check_if_match
 from shared.pagination import PageParams
-
-
-class VersionNotEditable(Conflict):
-    def __init__(self, row: InstrumentVersion) -> None:
-        super().__init__(
-            f"Version {row.version} of '{row.code}' is {row.status}: only a draft changes."
-        )
-
-
-class InconsistentDraft(Problem):
-    slug = "validation"
-
-    def __init__(self, errors: Sequence[FieldError]) -> None:
-        super().__init__("The draft would not be a consistent instrument.", errors=errors)
-
-
-async def list_instruments(
-    session: AsyncSession,
-    principal: Principal,
-    params: PageParams,
-    *,
-    code: str | None,
-    status: Status | None,
-) -> tuple[Sequence[InstrumentVersion], str | None]:
-    return await InstrumentRepository(session).page(principal, params, code=code, status=status)
-
-
-async def get_instrument(
-    session: AsyncSession, principal: Principal, code: str, version: int
-) -> InstrumentVersion:
-    row = await InstrumentRepository(session).get(principal, code, version)
-    if row is None:
-        raise NotFound(f"No version {version} of instrument '{code}'.")
-    return row
 
 
 @dataclass(frozen=True)
@@ -89,7 +63,7 @@ class PinnedInstruments:
         version_id, version = current
         pinned = self._by_id.get(version_id)
         if pinned is None:
-            row = await repository.get(principal, code, version)
+            row = await repository.get_version(principal, code, version)
             if row is None or row.status != "published":
                 # Published in another process and retired again meanwhile: not pinned.
                 return None
@@ -98,127 +72,127 @@ class PinnedInstruments:
         return pinned
 
 
-async def instrument_for_assessment(
-    session: AsyncSession,
-    principal: Principal,
-    code: str,
-    version: int | None,
-    pinned: PinnedInstruments,
-) -> PublishedInstrument:
-    """The published version to score by: `version`, or the current one when omitted."""
-    repository = InstrumentRepository(session)
-    current = await pinned.published(repository, principal, code)
-    if current is None:
-        raise ValidationProblem("instrument", f"No published instrument '{code}'.")
-    if version is None or version == current.version:
-        return current
-    other = await repository.get(principal, code, version)
-    if other is None:
-        raise ValidationProblem("version", f"Instrument '{code}' has no version {version}.")
-    raise ValidationProblem(
-        "version",
-        f"Version {version} of '{code}' is {other.status}; assessments use the published "
-        f"version {current.version}.",
-    )
+class InstrumentService:
+    def __init__(self, session: AsyncSession, pinned: PinnedInstruments) -> None:
+        self.instruments = InstrumentRepository(session)
+        self.pinned = pinned
 
+    async def page(
+        self,
+        principal: Principal,
+        params: PageParams,
+        *,
+        code: str | None,
+        status: Status | None,
+    ) -> tuple[Sequence[InstrumentVersion], str | None]:
+        return await self.instruments.page_versions(principal, params, code=code, status=status)
 
-async def create_draft(
-    session: AsyncSession, principal: Principal, code: str, now: datetime
-) -> InstrumentVersion:
-    """A new draft version of `code`, a copy of its published version."""
-    repository = InstrumentRepository(session)
-    published = await repository.with_status(principal, code, "published")
-    if not published:
-        raise NotFound(f"No published instrument '{code}' to start a draft from.")
-    drafts = await repository.with_status(principal, code, "draft")
-    if drafts:
-        raise Conflict(f"Version {drafts[0].version} of '{code}' is already a draft; edit it.")
-    source = published[0]
-    draft = InstrumentVersion(
-        code=code,
-        version=await repository.highest_version(code) + 1,
-        status="draft",
-        label=source.label,
-        domains=source.domains,
-        measures=source.measures,
-        measure_rules=source.measure_rules,
-        created_at=now,
-        updated_at=now,
-        items=_item_rows([_item_json(item) for item in source.items]),
-    )
-    repository.add(draft)
-    await _flush(session)
-    return draft
+    async def get(self, principal: Principal, code: str, version: int) -> InstrumentVersion:
+        row = await self.instruments.get_version(principal, code, version)
+        if row is None:
+            raise InstrumentVersionNotFound(code, version)
+        return row
 
+    async def for_assessment(
+        self, principal: Principal, code: str, version: int | None
+    ) -> PublishedInstrument:
+        """The published version to score by: `version`, or the current one when omitted."""
+        current = await self.pinned.published(self.instruments, principal, code)
+        if current is None:
+            raise InstrumentNotPublished(code)
+        if version is None or version == current.version:
+            return current
+        other = await self.instruments.get_version(principal, code, version)
+        if other is None:
+            raise NoSuchVersion(code, version)
+        raise VersionNotPublished(other, current.version)
 
-async def update_draft(
-    session: AsyncSession,
-    principal: Principal,
-    code: str,
-    version: int,
-    change: RiskInstrumentDraftChange,
-    if_match: str | None,
-    now: datetime,
-) -> InstrumentVersion:
-    row = await _draft(session, principal, code, version, if_match)
-    domains = _replaced(change.domains, row.domains)
-    items = _replaced(change.items, [_item_json(item) for item in row.items])
-    measures = _replaced(change.measures, row.measures)
-    measure_rules = _replaced(change.measure_rules, row.measure_rules)
-    errors = _inconsistencies(domains, items, measures, measure_rules)
-    if errors:
-        raise InconsistentDraft(errors)
-    if change.label is not None:
-        row.label = change.label.model_dump()
-    row.domains = domains
-    row.measures = measures
-    row.measure_rules = measure_rules
-    row.updated_at = now
-    if change.items is not None:
-        # Old rows go first: the new ones reuse their (version, code) pairs.
-        row.items.clear()
-        await _flush(session)
-        row.items.extend(_item_rows(items))
-    await _flush(session)
-    return row
+    async def create_draft(
+        self, principal: Principal, code: str, now: datetime
+    ) -> InstrumentVersion:
+        """A new draft version of `code`, a copy of its published version."""
+        published = await self.instruments.with_status(principal, code, "published")
+        if not published:
+            raise NothingToDraftFrom(code)
+        drafts = await self.instruments.with_status(principal, code, "draft")
+        if drafts:
+            raise DraftExists(drafts[0])
+        source = published[0]
+        draft = InstrumentVersion(
+            code=code,
+            version=await self.instruments.highest_version(code) + 1,
+            status="draft",
+            label=source.label,
+            domains=source.domains,
+            measures=source.measures,
+            measure_rules=source.measure_rules,
+            created_at=now,
+            updated_at=now,
+            items=_item_rows([_item_json(item) for item in source.items]),
+        )
+        self.instruments.add(draft)
+        await self.instruments.flush()
+        return draft
 
+    async def update_draft(
+        self,
+        principal: Principal,
+        code: str,
+        version: int,
+        change: RiskInstrumentDraftChange,
+        if_match: str | None,
+        now: datetime,
+    ) -> InstrumentVersion:
+        row = await self._draft(principal, code, version, if_match)
+        domains = _replaced(change.domains, row.domains)
+        items = _replaced(change.items, [_item_json(item) for item in row.items])
+        measures = _replaced(change.measures, row.measures)
+        measure_rules = _replaced(change.measure_rules, row.measure_rules)
+        errors = _inconsistencies(domains, items, measures, measure_rules)
+        if errors:
+            raise InconsistentDraft(errors)
+        if change.label is not None:
+            row.label = change.label.model_dump()
+        row.domains = domains
+        row.measures = measures
+        row.measure_rules = measure_rules
+        row.updated_at = now
+        if change.items is not None:
+            # Old rows go first: the new ones reuse their (version, code) pairs.
+            row.items.clear()
+            await self.instruments.flush()
+            row.items.extend(_item_rows(items))
+        await self.instruments.flush()
+        return row
 
-async def publish(
-    session: AsyncSession,
-    principal: Principal,
-    code: str,
-    version: int,
-    if_match: str | None,
-    now: datetime,
-) -> InstrumentVersion:
-    """Publish a draft; the version published so far is retired."""
-    row = await _draft(session, principal, code, version, if_match)
-    for previous in await InstrumentRepository(session).with_status(principal, code, "published"):
-        previous.status = "retired"
-        previous.retired_at = now
-        previous.updated_at = now
-    row.status = "published"
-    row.published_at = now
-    row.updated_at = now
-    await _flush(session)
-    return row
+    async def publish(
+        self,
+        principal: Principal,
+        code: str,
+        version: int,
+        if_match: str | None,
+        now: datetime,
+    ) -> InstrumentVersion:
+        """Publish a draft; the version published so far is retired."""
+        row = await self._draft(principal, code, version, if_match)
+        for previous in await self.instruments.with_status(principal, code, "published"):
+            previous.status = "retired"
+            previous.retired_at = now
+            previous.updated_at = now
+        row.status = "published"
+        row.published_at = now
+        row.updated_at = now
+        await self.instruments.flush()
+        return row
 
-
-async def _draft(
-    session: AsyncSession, principal: Principal, code: str, version: int, if_match: str | None
-) -> InstrumentVersion:
-    row = await get_instrument(session, principal, code, version)
-    if row.status != "draft":
-        raise VersionNotEditable(row)
-    check_if_match(if_match, row.id, row.row_version)
-    return row
-
-
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except (IntegrityError, StaleDataError) as exc:
-        raise Conflict("The instrument changed meanwhile; read it again.") from exc
+    async def _draft(
+        self, principal: Principal, code: str, version: int, if_match: str | None
+    ) -> InstrumentVersion:
+        row = await self.get(principal, code, version)
+        if row.status != "draft":
+            raise VersionNotEditable(row)
+        check_if_match(if_match, row.id, row.row_version)
+        return row
 
 
 def _replaced(

@@ -217,20 +217,30 @@ async def test_a_case_identification_does_not_show_the_caller_is_not_found(
     assert_problem(response, 404)
 
 
-async def test_a_provider_identification_shows_the_case_to_keeps_seeing_it(
+async def test_a_case_identification_shows_a_provider_is_not_found_here_until_its_referral(
     risk: RiskService, police: Actor, identification: FakeIdentification
 ) -> None:
+    """Access here comes only from this part's own rule over its own rows: identification
+    showing the provider the case is not enough, the referral's event is (docs/
+    architecture.md, "A case not known locally yet")."""
     provider = risk.actor("provider")
     case_id = identification.add_case(police, provider)
     url = f"/api/v1/cases/{case_id}/risk-assessments"
 
-    first = await risk.http.get(url, headers=provider.headers)
-    await risk.assess(police, case_id, initial(["SAF-01"]))
-    second = await risk.http.get(url, headers=provider.headers)
+    before = await risk.http.get(url, headers=provider.headers)
+    await risk.refer(case_id, provider)
+    after = await risk.http.get(url, headers=provider.headers)
 
-    assert (first.status_code, first.json()["items"]) == (200, [])
-    assert len(second.json()["items"]) == 1
-    assert [caller for _, caller in identification.calls] == [f"Bearer {provider.token}"]
+    body = assert_problem(before, 404)
+    assert {key: body[key] for key in ("type", "title", "status", "detail", "instance")} == {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No such case.",
+        "instance": url,
+    }
+    assert (after.status_code, after.json()["items"]) == (200, [])
+    assert {caller for _, caller in identification.calls} == {f"Bearer {provider.token}"}
 
 
 async def test_an_unknown_case_is_not_asked_of_identification_once_known_out_of_scope(

@@ -1,0 +1,36 @@
+"""The one call this service makes to the identification service: a case, asked with the
+caller's own token (so identification applies the caller's scope), bounded by the shared
+client's timeout. A dead or failing identification service, or an answer that is not the
+case asked for, is a 503, never a guess."""
+
+import uuid
+
+from fastapi import Request
+from pydantic import ValidationError
+
+from risk_svc.cases.exceptions import UnreadableCase
+from risk_svc.cases.schemas import IdentificationCase
+from shared.client import ServiceClient
+from shared.web import service_client
+
+
+class Identification:
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def _client(self) -> ServiceClient:
+        # Resolved at call time: a request that needs no call works without the service.
+        return service_client(self._request, "identification")
+
+    async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
+        """The case as the caller may see it there; None when absent or out of scope."""
+        body = await self._client().get_json(f"/api/v1/cases/{case_id}", token=token)
+        if body is None:
+            return None
+        try:
+            case = IdentificationCase.model_validate(body)
+        except ValidationError as exc:
+            raise UnreadableCase() from exc
+        if case.id != case_id:
+            raise UnreadableCase()
+        return case
