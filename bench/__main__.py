@@ -19,6 +19,7 @@ apt when missing. PostgreSQL is the server at `--postgres-url` (default: the
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import platform
@@ -110,6 +111,18 @@ def _hold(suite: Suite, token: str, seconds: float) -> None:
     time.sleep(seconds)
 
 
+# What the bench measures, in the order it does.
+SECTIONS: dict[str, Callable[[measure.Context], Any]] = {
+    "main_calls": measure.main_calls,
+    "lists": measure.lists,
+    "statistics": measure.statistics,
+    "matching": measure.matching,
+    "forwarding": measure.forwarding,
+    "flows": measure.flows,
+    "screenings_under_load": measure.screenings_under_load,
+}
+
+
 def run_backend(backend: str, sizes: dataset.Sizes, args: argparse.Namespace) -> dict[str, Any]:
     _say(f"\n=== {backend}: {sizes.cases:,} cases, {sizes.providers:,} providers")
     figures: dict[str, Any] = {}
@@ -147,13 +160,9 @@ def run_backend(backend: str, sizes: dataset.Sizes, args: argparse.Namespace) ->
             if args.hold:
                 _hold(suite, tokens[actors.police.username], args.hold)
             figures["memory_idle_mib"] = measure.memory(ctx)
-            _timed("main_calls", figures, lambda: measure.main_calls(ctx))
-            _timed("lists", figures, lambda: measure.lists(ctx))
-            _timed("statistics", figures, lambda: measure.statistics(ctx))
-            _timed("matching", figures, lambda: measure.matching(ctx))
-            _timed("forwarding", figures, lambda: measure.forwarding(ctx))
-            _timed("flows", figures, lambda: measure.flows(ctx))
-            _timed("screenings_under_load", figures, lambda: measure.screenings_under_load(ctx))
+            for name, section in SECTIONS.items():
+                if not args.only or name in args.only:
+                    _timed(name, figures, functools.partial(section, ctx))
             figures["memory_after_mib"] = measure.memory(ctx)
         finally:
             suite.stop()
@@ -183,6 +192,13 @@ def main(argv: list[str] | None = None) -> None:
         metavar="SECONDS",
         help="once loaded, keep the suite up this long before measuring (to profile it)",
     )
+    parser.add_argument(
+        "--only",
+        choices=tuple(SECTIONS),
+        action="append",
+        help="measure only this (repeatable): a profile or a before/after of one path; "
+        "bench/RESULTS.md is left as it is",
+    )
     args = parser.parse_args(argv)
     if shutil.which("apt-get") is None and not hey_installed():
         sys.exit("The bench needs `hey` on the PATH.")
@@ -203,6 +219,9 @@ def main(argv: list[str] | None = None) -> None:
         run["backends"][backend] = run_backend(backend, sizes, args)
         # Written after each backend: a run that fails later keeps what it measured.
         args.out.write_text(json.dumps(run, indent=1) + "\n")
+    if args.only:
+        _say(f"\nFigures in {args.out}.")
+        return
     before = json.loads(args.before.read_text()) if args.before else None
     args.results.write_text(report.render(run, before))
     _say(f"\nFigures in {args.out}; summary in {args.results}.")
