@@ -18,7 +18,7 @@ if not __package__:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from referral_svc.providers.matching import (
-    CaseFacts,
+    CaseForMatching,
     ProviderFacts,
     match,
 )
@@ -123,12 +123,12 @@ def generated_provider(rng: random.Random, index: int) -> ProviderFacts:
     )
 
 
-def _case(rng: random.Random) -> tuple[CaseFacts, tuple[str, ...]]:
+def _case(rng: random.Random) -> tuple[CaseForMatching, tuple[str, ...]]:
     is_child = rng.random() < 0.3
     needs = rng.choice(NEEDS)
     if is_child and "child_protection" not in needs:
         needs = ("child_protection", *needs)
-    case = CaseFacts(
+    case = CaseForMatching(
         is_child=is_child,
         gender=rng.choice(("female", "female", "male", None)),
         county=rng.choice(list(COUNTIES)),

@@ -12,33 +12,21 @@ What it publishes is written where the change happens: `referrals/notices.py`,
 """
 
 from datetime import UTC, datetime
-from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.schemas import CaseEvent, ConsentWithdrawn, RiskAssessed
-from referral_svc.cases.service import CaseService
+from referral_svc.cases.service import CaseFactsService
 from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.service import ReferralService
 from referral_svc.vocabulary import REFERRAL_CONSENT
 from shared.db import utcnow
-from shared.errors import ValidationProblem
-from shared.events.inbox import Event, Handler
+from shared.events.inbox import Event, Handler, payload_of
 from shared.events.outbox import Outbox
 
 PRESUMED = "presumed"
 # A later decision that the person is no victim, or the case's closing, cancels the rule.
 _STILL_A_VICTIM = frozenset({"presumed", "identified"})
-
-Payload = TypeVar("Payload", bound=BaseModel)
-
-
-def _read(model: type[Payload], event: Event) -> Payload:
-    try:
-        return model.model_validate(event.payload)
-    except ValidationError as exc:
-        raise ValidationProblem("payload", f"Not a {event.topic} payload.") from exc
 
 
 def _occurred_at(event: Event) -> datetime:
@@ -53,8 +41,8 @@ def consumers(outbox: Outbox, directory: DirectorySnapshot) -> dict[str, Handler
     """The inbox handlers, writing their own events to `outbox`, matching over `directory`."""
 
     async def case_changed(session: AsyncSession, event: Event) -> None:
-        payload = _read(CaseEvent, event)
-        cases = CaseService(session)
+        payload = payload_of(event, CaseEvent)
+        cases = CaseFactsService(session)
         await cases.learn(payload)
         # The event says the child's case became presumed (events may come late: the
         # newest facts must still be a child's case of a victim).
@@ -66,10 +54,10 @@ def consumers(outbox: Outbox, directory: DirectorySnapshot) -> dict[str, Handler
                 )
 
     async def risk_assessed(session: AsyncSession, event: Event) -> None:
-        await CaseService(session).learn_risk(_read(RiskAssessed, event))
+        await CaseFactsService(session).learn_risk(payload_of(event, RiskAssessed))
 
     async def consent_withdrawn(session: AsyncSession, event: Event) -> None:
-        payload = _read(ConsentWithdrawn, event)
+        payload = payload_of(event, ConsentWithdrawn)
         if payload.scope == REFERRAL_CONSENT:
             await ReferralService(session, outbox, directory).withdraw_for_consent(
                 payload.case_id, _occurred_at(event), utcnow()

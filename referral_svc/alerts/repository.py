@@ -6,18 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, false, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.alerts.models import Alert
 from referral_svc.alerts.schemas import AlertFilters
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.pagination import PageParams
+from shared.repository import Repository
 
 
-class AlertRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AlertRepository(Repository[Alert]):
+    model = Alert
+    resource = "alert"
 
     @staticmethod
     def visible(principal: Principal) -> Select[Alert]:
@@ -30,12 +30,8 @@ class AlertRepository:
             return statement
         return statement.where(Alert.county == principal.coordinated_county)
 
-    async def get_visible(self, principal: Principal, alert_id: uuid.UUID) -> Alert | None:
-        statement = self.visible(principal).where(Alert.id == alert_id)
-        return await self.session.scalar(statement.execution_options(populate_existing=True))
-
-    async def page(
-        self, principal: Principal, filters: AlertFilters, page: PageParams
+    async def filtered_page(
+        self, principal: Principal, filters: AlertFilters, params: PageParams
     ) -> tuple[Sequence[Alert], str | None]:
         statement = self.visible(principal)
         if filters.county is not None:
@@ -45,21 +41,7 @@ class AlertRepository:
         if filters.open is not None:
             acknowledged = Alert.acknowledged_at.is_(None)
             statement = statement.where(acknowledged if filters.open else ~acknowledged)
-        return await paginate(
-            self.session,
-            statement,
-            page,
-            key=Alert.raised_at,
-            row_id=Alert.id,
-            key_of=lambda a: (a.raised_at, a.id),
-            descending=True,
-        )
-
-    def add(self, alert: Alert) -> None:
-        self.session.add(alert)
-
-    async def flush(self) -> None:
-        await self.session.flush()
+        return await self.page(statement, params, key=Alert.raised_at, descending=True)
 
     async def acknowledge(self, alert: Alert, by: uuid.UUID, now: datetime) -> None:
         """Acknowledge the alert unless someone did first (the first acknowledgement

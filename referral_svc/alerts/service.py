@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from referral_svc.alerts.exceptions import AlertNotFound
 from referral_svc.alerts.models import Alert, AlertKind
 from referral_svc.alerts.repository import AlertRepository
 from referral_svc.alerts.schemas import AlertFilters
 from shared.auth.principal import Principal
-from shared.errors import NotFound
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -79,13 +79,13 @@ class AlertService:
     async def page(
         self, principal: Principal, filters: AlertFilters, page: PageParams
     ) -> tuple[list[Alert], str | None]:
-        rows, cursor = await self.alerts.page(principal, filters, page)
+        rows, cursor = await self.alerts.filtered_page(principal, filters, page)
         return list(rows), cursor
 
     async def get(self, principal: Principal, alert_id: uuid.UUID) -> Alert:
-        alert = await self.alerts.get_visible(principal, alert_id)
+        alert = await self.alerts.get(principal, alert_id, fresh=True)
         if alert is None:
-            raise NotFound("The alert does not exist or lies outside your scope.")
+            raise AlertNotFound()
         return alert
 
     async def acknowledge(

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import AwareDatetime, BaseModel, ValidationError
 
+from referral_svc.cases.exceptions import CaseNotFound, UnreadableAnswer
 from referral_svc.cases.schemas import IdentificationCase
 from shared.client import ServiceClient
-from shared.errors import NotFound, ServiceUnavailable
 from shared.web import service_client
 
 
@@ -41,9 +41,7 @@ class Identification:
         try:
             return IdentificationCase.model_validate(body)
         except ValidationError as exc:
-            raise ServiceUnavailable(
-                "The identification service answered an unreadable case."
-            ) from exc
+            raise UnreadableAnswer("identification", "an unreadable case") from exc
 
     async def current_consent(self, case_id: uuid.UUID, scope: str, token: str) -> uuid.UUID | None:
         """The id of the case's current consent of `scope` (given and not withdrawn), or
@@ -54,13 +52,11 @@ class Identification:
             params={"scope": scope, "current": "true"},
         )
         if body is None:
-            raise NotFound("The case does not exist or lies outside your scope.")
+            raise CaseNotFound()
         try:
             consents = _Consents.model_validate(body)
         except ValidationError as exc:
-            raise ServiceUnavailable(
-                "The identification service answered unreadable consents."
-            ) from exc
+            raise UnreadableAnswer("identification", "unreadable consents") from exc
         current = (
             c.id for c in consents.items if c.given and c.withdrawn_at is None and c.scope == scope
         )

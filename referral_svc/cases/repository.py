@@ -5,13 +5,13 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.states import ReferralStatus
 from shared.auth.principal import Principal
 from shared.db import upsert
+from shared.repository import Repository
 
 INITIAL_INSTRUMENT = "initial"
 PRE_RETURN_INSTRUMENT = "pre_return"
@@ -26,10 +26,11 @@ _GRANTING = (
 )
 
 
-class CaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class CaseRepository(Repository[CaseFacts]):
+    model = CaseFacts
+    resource = "case"
 
+    # Static: the rule is also a condition of other packages' rules (repatriations).
     @staticmethod
     def visible(principal: Principal) -> Select[CaseFacts]:
         """The cases `principal` may see: a national coordinator all; a regional one those
@@ -53,13 +54,10 @@ class CaseRepository:
             conditions.append(CaseFacts.county == principal.coordinated_county)
         return statement.where(or_(*conditions))
 
-    async def get_visible(self, principal: Principal, case_id: uuid.UUID) -> CaseFacts | None:
-        statement = self.visible(principal).where(CaseFacts.case_id == case_id)
-        return await self.session.scalar(statement.execution_options(populate_existing=True))
-
-    async def get(self, case_id: uuid.UUID) -> CaseFacts | None:
-        statement = select(CaseFacts).where(CaseFacts.case_id == case_id)
-        return await self.session.scalar(statement.execution_options(populate_existing=True))
+    async def newest(self, case_id: uuid.UUID) -> CaseFacts | None:
+        """The facts kept of a case, whatever its scope (for the mechanism's own work), read
+        again: they are kept by statements that bypass the session (`keep_newest`)."""
+        return await self.session.get(CaseFacts, case_id, populate_existing=True)
 
     async def facts_of(self, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, CaseFacts]:
         rows = await self.session.scalars(select(CaseFacts).where(CaseFacts.case_id.in_(case_ids)))
@@ -75,7 +73,7 @@ class CaseRepository:
         )
         return {row.case_id: row for row in rows}
 
-    async def keep_newest_facts(self, values: dict[str, Any]) -> None:
+    async def keep_newest(self, values: dict[str, Any]) -> None:
         """Store a case's facts unless a newer version is already kept (one statement, so
         two deliveries racing cannot both win)."""
         await upsert(self.session, CaseFacts, values, key=("case_id",), newer="version")

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
+from referral_svc.cases.exceptions import UnreadableAnswer
 from referral_svc.cases.schemas import RiskAssessed
-from shared.errors import ServiceUnavailable
 from shared.web import service_client
 
 
@@ -54,7 +54,7 @@ class Risk:
         try:
             return _Assessment.model_validate(body).as_event()
         except ValidationError as exc:
-            raise ServiceUnavailable("The risk service answered an unreadable assessment.") from exc
+            raise UnreadableAnswer("risk", "an unreadable assessment") from exc
 
 
 async def risk(request: Request) -> Risk:

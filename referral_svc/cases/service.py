@@ -1,10 +1,12 @@
 """Keeping the case facts current — from events, or from the identification service when
-a request names a case not heard of yet — and finding a case for a caller."""
+a request names a case not heard of yet — and finding a case for a caller (`get`, the
+load-and-authorise step of every case-bound request)."""
 
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from referral_svc.cases.exceptions import CaseNotFound
 from referral_svc.cases.identification import Identification
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.cases.repository import INITIAL_INSTRUMENT, CaseRepository
@@ -12,18 +14,22 @@ from referral_svc.cases.schemas import CaseEvent, RiskAssessed
 from referral_svc.providers import matching
 from shared.auth.principal import Principal
 from shared.db import utcnow
-from shared.errors import NotFound
 
 SAFETY_DOMAIN = "safety"
 
 
-class CaseService:
-    def __init__(self, session: AsyncSession) -> None:
+class CaseFactsService:
+    """`identification` is what a case not heard of yet is asked of; without it (the
+    mechanism's own work, which never asks on a caller's behalf) only the facts kept here
+    count."""
+
+    def __init__(self, session: AsyncSession, identification: Identification | None = None) -> None:
         self.cases = CaseRepository(session)
+        self.identification = identification
 
     async def learn(self, event: CaseEvent) -> None:
         """Keep the event's facts if they are the newest."""
-        await self.cases.keep_newest_facts(
+        await self.cases.keep_newest(
             {
                 "case_id": event.case_id,
                 "version": event.version,
@@ -41,7 +47,7 @@ class CaseService:
 
     async def newest(self, case_id: uuid.UUID) -> CaseFacts:
         """The newest facts kept of a case heard of."""
-        facts = await self.cases.get(case_id)
+        facts = await self.cases.newest(case_id)
         assert facts is not None
         return facts
 
@@ -58,22 +64,22 @@ class CaseService:
             }
         )
 
-    async def for_caller(
-        self, principal: Principal, case_id: uuid.UUID, identification: Identification
-    ) -> CaseFacts:
-        """The case if `principal` may see it (404 otherwise). A case not heard of yet is
-        asked of identification with the caller's token and kept."""
-        case = await self.cases.get_visible(principal, case_id)
+    async def get(self, principal: Principal, case_id: uuid.UUID) -> CaseFacts:
+        """The case if `principal` may see it here (404 otherwise). A case not heard of yet
+        is asked of identification with the caller's token and kept, as its event would
+        be; then this service's rule decides (docs/architecture.md, "Case facts kept from
+        events")."""
+        case = await self.cases.get(principal, case_id, fresh=True)
         if case is not None:
             return case
-        if await self.cases.get(case_id) is None:
-            found = await identification.case(case_id, principal.token)
+        if self.identification is not None and await self.cases.newest(case_id) is None:
+            found = await self.identification.case(case_id, principal.token)
             if found is not None:
                 await self.learn(found.as_event())
         # Known now, or perhaps only since the first look (its event arrived in between).
-        case = await self.cases.get_visible(principal, case_id)
+        case = await self.cases.get(principal, case_id, fresh=True)
         if case is None:
-            raise NotFound("The case does not exist or lies outside your scope.")
+            raise CaseNotFound()
         return case
 
     async def risk(
@@ -83,10 +89,10 @@ class CaseService:
         return (await self.cases.latest_risk({case_id}, instrument)).get(case_id)
 
 
-def matching_facts(case: CaseFacts, risk: CaseRisk | None) -> matching.CaseFacts:
+def case_for_matching(case: CaseFacts, risk: CaseRisk | None) -> matching.CaseForMatching:
     """The case as matching sees it (the person's languages and the exploiters' county are
     not among the facts events carry, so they weigh nothing here)."""
-    return matching.CaseFacts(
+    return matching.CaseForMatching(
         is_child=case.is_child,
         gender=case.gender if case.gender not in (None, "unknown") else None,
         county=case.county or "",

@@ -55,7 +55,7 @@ _NATIONAL = (0, "national")
 
 
 @dataclass(frozen=True, slots=True)
-class CaseFacts:
+class CaseForMatching:
     """What matching may know of a case; never a name or another personal detail."""
 
     is_child: bool
@@ -181,7 +181,7 @@ class _Query:
     exploiters_county_binds: bool
 
 
-def _query(case: CaseFacts, needs: Collection[str], today: date, *, matching: bool) -> _Query:
+def _query(case: CaseForMatching, needs: Collection[str], today: date, *, matching: bool) -> _Query:
     needs_in_order = tuple(sorted(set(needs)))
     residential_needs = tuple(s for s in needs_in_order if s in RESIDENTIAL_SERVICES)
     return _Query(
@@ -266,7 +266,7 @@ def _nearness(p: ProviderFacts, region_counties: frozenset[str]) -> tuple[int, s
 
 
 def _rank(
-    case: CaseFacts,
+    case: CaseForMatching,
     p: ProviderFacts,
     residential_needs: tuple[str, ...],
     region_counties: frozenset[str],
@@ -302,7 +302,7 @@ def _rank(
 
 
 def match(
-    case: CaseFacts,
+    case: CaseForMatching,
     needs: Collection[str],
     providers: Sequence[ProviderFacts],
     *,
@@ -337,7 +337,7 @@ def match(
 
 
 def check_referable(
-    case: CaseFacts, services: Collection[str], provider: ProviderFacts, today: date
+    case: CaseForMatching, services: Collection[str], provider: ProviderFacts, today: date
 ) -> list[str]:
     """The reasons a referral of this case to this provider may not be created (empty: it
     may): inactive, unaccredited, a service not offered, the age group not taken."""

@@ -10,7 +10,6 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from referral_svc.providers.matching import ProviderFacts
@@ -26,7 +25,8 @@ from referral_svc.providers.models import (
 from referral_svc.providers.schemas import ProviderFilters
 from shared.auth.principal import Principal
 from shared.db import UTCDateTime, utcnow
-from shared.pagination import PageParams, paginate
+from shared.pagination import PageParams
+from shared.repository import Repository
 
 # Separators of the aggregated strings; no service, area or count contains them.
 _LIST = ","
@@ -88,42 +88,22 @@ _WHOLE_ENTRY = (
 )
 
 
-class ProviderRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ProviderRepository(Repository[Provider]):
+    model = Provider
+    resource = "provider"
 
-    @staticmethod
-    def visible(principal: Principal) -> Select[Provider]:
+    def visible(self, principal: Principal) -> Select[Provider]:
         """The whole directory, to everyone allowed to read it (the route checks that): it
         describes organisations, never a person, and practitioners refer outside the
-        matches too. What stays private (the webhook) is never answered at all."""
-        del principal
-        return select(Provider)
+        matches too. What stays private (the webhook) is never answered at all. Each entry
+        comes whole (its services, areas and places)."""
+        return super().visible(principal).options(*_WHOLE_ENTRY)
 
-    async def get(self, principal: Principal, provider_id: uuid.UUID) -> Provider | None:
-        statement = self.visible(principal).where(Provider.id == provider_id)
-        return await self.session.scalar(
-            statement.options(*_WHOLE_ENTRY).execution_options(populate_existing=True)
-        )
-
-    async def page(
-        self, principal: Principal, filters: ProviderFilters, page: PageParams
+    async def filtered_page(
+        self, principal: Principal, filters: ProviderFilters, params: PageParams
     ) -> tuple[Sequence[Provider], str | None]:
-        statement = self.visible(principal).where(*_conditions(filters)).options(*_WHOLE_ENTRY)
-        return await paginate(
-            self.session,
-            statement,
-            page,
-            key=Provider.created_at,
-            row_id=Provider.id,
-            key_of=lambda p: (p.created_at, p.id),
-        )
-
-    def add(self, provider: Provider) -> None:
-        self.session.add(provider)
-
-    async def flush(self) -> None:
-        await self.session.flush()
+        statement = self.visible(principal).where(*_conditions(filters))
+        return await self.page(statement, params, key=Provider.created_at)
 
     async def directory(
         self,

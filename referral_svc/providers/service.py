@@ -14,8 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.models import CaseFacts
 from referral_svc.cases.needs import services_for
-from referral_svc.cases.service import CaseService, matching_facts
+from referral_svc.cases.service import CaseFactsService, case_for_matching
 from referral_svc.providers import matching
+from referral_svc.providers.exceptions import (
+    BothKindsOfArea,
+    InvalidEntry,
+    MoreFreeThanTotal,
+    NoServicesNamed,
+    NoSuchPlaces,
+    NotTheProvidersStaff,
+    ProviderNotFound,
+    UnsafeWebhook,
+)
 from referral_svc.providers.models import (
     Capacity,
     CoveredArea,
@@ -35,9 +45,10 @@ from referral_svc.providers.schemas import (
     ProviderUpdate,
 )
 from referral_svc.providers.snapshot import DirectorySnapshot
+from shared.auth.policy import Permission, Role
 from shared.auth.principal import Principal
 from shared.db import Database
-from shared.errors import FieldError, NotFound, Problem, ValidationProblem
+from shared.errors import FieldError
 from shared.outbound import OutboundPolicy, UnsafeDestination
 from shared.pagination import PageParams
 
@@ -61,7 +72,7 @@ class DirectoryService:
         self, session: AsyncSession, snapshot: DirectorySnapshot, outbound: OutboundPolicy
     ) -> None:
         self.providers = ProviderRepository(session)
-        self.cases = CaseService(session)
+        self.cases = CaseFactsService(session)
         self.snapshot = snapshot
         # Where a webhook may point: checked when one is written (and by the relay again).
         self.outbound = outbound
@@ -72,18 +83,30 @@ class DirectoryService:
         try:
             await self.outbound.check(str(url))
         except UnsafeDestination as refused:
-            raise ValidationProblem("webhook_url", str(refused)) from refused
+            raise UnsafeWebhook(str(refused)) from refused
 
     async def get(self, principal: Principal, provider_id: uuid.UUID) -> Provider:
-        provider = await self.providers.get(principal, provider_id)
+        provider = await self.providers.get(principal, provider_id, fresh=True)
         if provider is None:
-            raise NotFound("No such provider.")
+            raise ProviderNotFound()
+        return provider
+
+    async def get_for_capacity(self, principal: Principal, provider_id: uuid.UUID) -> Provider:
+        """The provider, if the caller sets its free places: its own staff, or whoever
+        manages the directory (coordinators, admins)."""
+        provider = await self.get(principal, provider_id)
+        own_staff = (
+            principal.has_role(Role.PROVIDER)
+            and principal.organisation_id == provider.organisation_id
+        )
+        if not (own_staff or principal.can(Permission.MANAGE_PROVIDERS)):
+            raise NotTheProvidersStaff()
         return provider
 
     async def page(
         self, principal: Principal, filters: ProviderFilters, page: PageParams
     ) -> tuple[Sequence[Provider], str | None]:
-        return await self.providers.page(principal, filters, page)
+        return await self.providers.filtered_page(principal, filters, page)
 
     async def create(
         self, principal: Principal, payload: ProviderCreate, now: datetime
@@ -115,7 +138,7 @@ class DirectoryService:
         # One kind of area replaces the other; an empty list is none of its kind.
         chosen = [name for name in _AREAS if changes.get(name)]
         if len(chosen) > 1:
-            raise ValidationProblem("countries", "Give counties or countries, not both.")
+            raise BothKindsOfArea()
         for name in _AREAS:
             if name in changes or (chosen and name not in chosen):
                 state[name] = changes.get(name) or None
@@ -139,11 +162,9 @@ class DirectoryService:
     ) -> Provider:
         places = _places_of(provider).get(payload.service)
         if places is None:
-            raise ValidationProblem("service", f"The provider has no {payload.service} places.")
+            raise NoSuchPlaces(payload.service)
         if not await self.providers.set_free(provider.id, payload.service, payload.free):
-            raise ValidationProblem(
-                "free", f"Free places cannot exceed the total of {places.total}."
-            )
+            raise MoreFreeThanTotal(places.total)
         return await self.get(principal, provider.id)
 
     async def matches(
@@ -154,13 +175,10 @@ class DirectoryService:
         risk = await self.cases.risk(case.case_id)
         needs = sorted(set(services)) or services_for(risk.measures if risk else ())
         if not needs:
-            raise ValidationProblem(
-                "service",
-                "Name the services needed: the case has no risk assessment recommending any.",
-            )
+            raise NoServicesNamed()
         directory = await self.snapshot.providers(self.providers)
         result = matching.match(
-            matching_facts(case, risk), needs, directory, today=today, limit=limit
+            case_for_matching(case, risk), needs, directory, today=today, limit=limit
         )
         return needs, result
 
@@ -233,8 +251,7 @@ def _entry(state: Mapping[str, Any], capacity: Mapping[str, Places]) -> _Entry:
     if state.get("webhook_url") is not None and state.get("webhook_secret") is None:
         errors.append(FieldError("webhook_secret", "A webhook needs a secret to sign with."))
     if errors:
-        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        raise Problem(detail, slug="validation", errors=errors)
+        raise InvalidEntry(errors)
     accreditation = state.get("accreditation")
     contact = state.get("contact")
     return _Entry(

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from referral_svc.cases.models import CaseFacts
 from referral_svc.referrals.models import Referral
@@ -15,15 +14,16 @@ from referral_svc.referrals.schemas import ReferralFilters
 from referral_svc.referrals.states import OPEN_STATUSES, ReferralStatus
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.pagination import PageParams
+from shared.repository import Repository
 
 # How many of a provider's latest acceptances its answer time is the median of.
 _ACCEPTANCES_WEIGHED = 50
 
 
-class ReferralRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ReferralRepository(Repository[Referral]):
+    model = Referral
+    resource = "referral"
 
     @staticmethod
     def visible(principal: Principal) -> Select[Referral]:
@@ -46,16 +46,8 @@ class ReferralRepository:
             )
         return statement.where(or_(*conditions))
 
-    async def get_visible(self, principal: Principal, referral_id: uuid.UUID) -> Referral | None:
-        statement = self.visible(principal).where(Referral.id == referral_id)
-        return await self.session.scalar(statement.execution_options(populate_existing=True))
-
-    async def get(self, referral_id: uuid.UUID) -> Referral | None:
-        statement = select(Referral).where(Referral.id == referral_id)
-        return await self.session.scalar(statement.execution_options(populate_existing=True))
-
-    async def page(
-        self, principal: Principal, filters: ReferralFilters, page: PageParams
+    async def filtered_page(
+        self, principal: Principal, filters: ReferralFilters, params: PageParams
     ) -> tuple[Sequence[Referral], str | None]:
         statement = self.visible(principal)
         if filters.case_id is not None:
@@ -65,29 +57,13 @@ class ReferralRepository:
         if filters.status is not None:
             statement = statement.where(Referral.status == filters.status)
         if filters.updated_since is None:
-            return await paginate(
-                self.session,
-                statement,
-                page,
-                key=Referral.created_at,
-                row_id=Referral.id,
-                key_of=lambda r: (r.created_at, r.id),
-            )
+            return await self.page(statement, params, key=Referral.created_at)
         # A mobile client's sync: what changed since its last `updated_at`, in that order.
-        return await paginate(
-            self.session,
+        return await self.page(
             statement.where(Referral.updated_at >= filters.updated_since),
-            page,
+            params,
             key=Referral.updated_at,
-            row_id=Referral.id,
-            key_of=lambda r: (r.updated_at, r.id),
         )
-
-    def add(self, referral: Referral) -> None:
-        self.session.add(referral)
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def move(
         self, referral: Referral, target: ReferralStatus, values: dict[str, Any]

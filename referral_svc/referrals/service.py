@@ -4,7 +4,8 @@ past the deadline, withdrawal when consent is withdrawn.
 
 Every status change goes through `_move`: the state machine's table (states.py) says
 whether it may happen, a conditional update makes it happen at most once whoever races,
-the provider's places follow it in the same transaction, and the change is announced.
+the provider's places and answer time follow it in the same transaction, and the change is
+announced.
 Services flush; the request scope (or the event inbox, or the expiry job) commits.
 """
 
@@ -20,15 +21,16 @@ from referral_svc.alerts.models import AlertKind
 from referral_svc.alerts.service import AlertService
 from referral_svc.cases.identification import Identification
 from referral_svc.cases.models import CaseFacts, CaseRisk
-from referral_svc.cases.service import SAFETY_DOMAIN, CaseService, matching_facts
+from referral_svc.cases.service import SAFETY_DOMAIN, CaseFactsService, case_for_matching
 from referral_svc.providers import matching
+from referral_svc.providers.exceptions import NotReferable
 from referral_svc.providers.repository import ProviderRepository
 from referral_svc.providers.schemas import ProviderMatch
 from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.disclosure import CASE_FACTS, facts_for_provider
+from referral_svc.referrals.exceptions import NoFreePlace, ReferralNotFound, UnknownProvider
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.notices import ReferralNotices
-from referral_svc.referrals.problems import ConsentRequired, NoFreePlace, refused_transition
 from referral_svc.referrals.repository import ReferralRepository
 from referral_svc.referrals.schemas import (
     ReferralCase,
@@ -39,10 +41,8 @@ from referral_svc.referrals.schemas import (
 from referral_svc.referrals.states import (
     OPEN_STATUSES,
     ActorKind,
-    IllegalTransition,
     ReferralAction,
     ReferralStatus,
-    TransitionNotPermitted,
     Urgency,
     default_urgency,
     respond_by,
@@ -51,7 +51,7 @@ from referral_svc.referrals.states import (
 from referral_svc.vocabulary import REFERRAL_CONSENT
 from shared.auth.policy import Permission, Role
 from shared.auth.principal import Principal
-from shared.errors import FieldError, NotFound, Problem, ValidationProblem
+from shared.errors import ChangedMeanwhile, ConsentRequired
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -59,18 +59,8 @@ from shared.pagination import PageParams
 S = ReferralStatus
 A = ReferralAction
 _SYSTEM = frozenset({ActorKind.SYSTEM})
-_ILLEGAL = IllegalTransition.code
 # A child's case "has" child protection while such a referral is not turned down.
 _HOLDING = (S.SENT, S.ACCEPTED, S.COMPLETED)
-
-_NOT_REFERABLE = {
-    matching.INACTIVE: ("provider_id", "The provider is not active."),
-    matching.NOT_ACCREDITED: ("provider_id", "The provider's accreditation is missing or expired."),
-    matching.AGE_GROUP_NOT_ACCEPTED: (
-        "provider_id",
-        "The provider does not take the person's age group.",
-    ),
-}
 
 
 def actor_kinds(
@@ -98,9 +88,10 @@ def actor_kinds(
 
 class ReferralService:
     def __init__(self, session: AsyncSession, outbox: Outbox, directory: DirectorySnapshot) -> None:
+        self.session = session
         self.directory = directory
         self.referrals = ReferralRepository(session)
-        self.cases = CaseService(session)
+        self.cases = CaseFactsService(session)
         self.providers = ProviderRepository(session)
         self.notices = ReferralNotices(session, outbox)
         self.alerts = AlertService(session, outbox)
@@ -117,7 +108,8 @@ class ReferralService:
         # The consent gate: asked of identification now, failing closed (no answer, 503) —
         # before anything is written, so that no transaction waits for another part while
         # holding a write (on SQLite, the whole database's). A child needs no consent.
-        known = await self.cases.cases.get(payload.case_id)
+        cases = CaseFactsService(self.session, identification)
+        known = await cases.cases.newest(payload.case_id)
         consenting = (
             None
             if known is not None and known.is_child
@@ -125,19 +117,19 @@ class ReferralService:
                 payload.case_id, REFERRAL_CONSENT, principal.token
             )
         )
-        case = await self.cases.for_caller(principal, payload.case_id, identification)
-        risk = await self.cases.risk(case.case_id)
+        case = await cases.get(principal, payload.case_id)
+        risk = await cases.risk(case.case_id)
         found = await self.providers.directory(
             provider_ids=[payload.provider_id], active_only=False
         )
         organisation_id = await self.providers.organisation_of(payload.provider_id)
         if not found or organisation_id is None:
-            raise ValidationProblem("provider_id", "No such provider.")
+            raise UnknownProvider()
         failed = matching.check_referable(
-            matching_facts(case, risk), payload.services, found[0], now.date()
+            case_for_matching(case, risk), payload.services, found[0], now.date()
         )
         if failed:
-            raise _not_referable(failed)
+            raise NotReferable(failed)
         if not case.is_child and not consenting:
             raise ConsentRequired(
                 "The adult's current consent to referral is not on record; record it first."
@@ -168,10 +160,12 @@ class ReferralService:
         decline_reason: str | None = None,
     ) -> Referral:
         check_if_match(if_match, referral.id, referral.version)
-        case = await self.cases.cases.get(referral.case_id)
-        target = _allowed(referral, action, actor_kinds(principal, referral, case))
-        if not await self._move(referral, target, now, note=note, decline_reason=decline_reason):
-            raise Problem("The referral changed meanwhile; read it again.", slug=_ILLEGAL)
+        case = await self.cases.cases.newest(referral.case_id)
+        kinds = actor_kinds(principal, referral, case)
+        if not await self._move(
+            referral, action, kinds, now, note=note, decline_reason=decline_reason
+        ):
+            raise ChangedMeanwhile("referral")
         return referral
 
     # --- what the mechanism does by itself
@@ -187,7 +181,7 @@ class ReferralService:
         candidates = await self.providers.directory(kind=matching.CHILD_PROTECTION)
         needs = [matching.CHILD_PROTECTION]
         result = matching.match(
-            matching_facts(case, risk), needs, candidates, today=now.date(), limit=1
+            case_for_matching(case, risk), needs, candidates, today=now.date(), limit=1
         )
         if result.matches:
             provider_id = uuid.UUID(result.matches[0].provider_id)
@@ -219,26 +213,25 @@ class ReferralService:
         """The adult withdrew consent to referral: withdraw the case's open referrals made
         before that (a later one rests on a consent given again). A child's referrals need
         no consent and stand."""
-        case = await self.cases.cases.get(case_id)
+        case = await self.cases.cases.newest(case_id)
         if case is not None and case.is_child:
             return 0
         withdrawn = 0
         for referral in await self.referrals.open_of_case(case_id, withdrawn_at):
-            target = _allowed(referral, A.WITHDRAW, _SYSTEM)
             note = "The person withdrew consent to referral."
-            if await self._move(referral, target, now, note=note):
+            if await self._move(referral, A.WITHDRAW, _SYSTEM, now, note=note):
                 withdrawn += 1
         return withdrawn
 
     async def expire(self, referral_id: uuid.UUID, now: datetime) -> bool:
         """Expire a referral left unanswered past its deadline, and alert the coordinators
         of its county with the next best match; whether this call expired it."""
-        referral = await self.referrals.get(referral_id)
+        referral = await self.referrals.by_id(referral_id)
         if referral is None or referral.status != S.SENT or referral.respond_by > now:
             return False
-        if not await self._move(referral, _allowed(referral, A.EXPIRE, _SYSTEM), now):
+        if not await self._move(referral, A.EXPIRE, _SYSTEM, now):
             return False
-        case = await self.cases.cases.get(referral.case_id)
+        case = await self.cases.cases.newest(referral.case_id)
         await self.alerts.raise_alert(
             AlertKind.REFERRAL_EXPIRED,
             referral.case_id,
@@ -253,15 +246,15 @@ class ReferralService:
     # --- reading
 
     async def get(self, principal: Principal, referral_id: uuid.UUID) -> Referral:
-        referral = await self.referrals.get_visible(principal, referral_id)
+        referral = await self.referrals.get(principal, referral_id, fresh=True)
         if referral is None:
-            raise NotFound("The referral does not exist or lies outside your scope.")
+            raise ReferralNotFound()
         return referral
 
     async def page(
         self, principal: Principal, filters: ReferralFilters, page: PageParams
     ) -> tuple[list[ReferralOut], str | None]:
-        rows, cursor = await self.referrals.page(principal, filters, page)
+        rows, cursor = await self.referrals.filtered_page(principal, filters, page)
         return await self.views(principal, rows), cursor
 
     async def views(self, principal: Principal, referrals: Sequence[Referral]) -> list[ReferralOut]:
@@ -314,34 +307,52 @@ class ReferralService:
     async def _move(
         self,
         referral: Referral,
-        target: ReferralStatus,
+        action: ReferralAction,
+        kinds: Collection[ActorKind],
         now: datetime,
         *,
         note: str | None = None,
         decline_reason: str | None = None,
     ) -> bool:
-        """Move the referral (whoever asked was already allowed); False when someone else
-        moved it first. Raises `NoFreePlace` when an acceptance finds no place left."""
+        """Take `action` on the referral for a caller standing to it as `kinds`; False when
+        someone else moved it first. The state machine refuses what may not happen (409,
+        403); `NoFreePlace` when an acceptance finds no place left."""
         previous = ReferralStatus(referral.status)
-        values: dict[str, Any] = {"updated_at": now, "status_note": note}
-        if target == S.ACCEPTED:
-            values["accepted_at"] = now
-        if target not in OPEN_STATUSES:
-            values["closed_at"] = now
-        if decline_reason is not None:
-            values["decline_reason"] = decline_reason
-        if target in (S.DECLINED, S.EXPIRED):
-            values["next_best"] = await self._next_best(referral, now.date())
-        if not await self.referrals.move(referral, target, values):
+        target = transition(previous, action, kinds)
+        changes = await self._changes(referral, target, now, note, decline_reason)
+        if not await self.referrals.move(referral, target, changes):
             return False
         await self._follow_places(referral, previous, target)
         if target == S.ACCEPTED:
-            hours = await self.referrals.recent_accept_hours(referral.provider_id)
-            await self.providers.set_median_accept_hours(
-                referral.provider_id, statistics.median(hours)
-            )
+            await self._weigh_answer_time(referral)
         await self.notices.changed(referral, previous)
         return True
+
+    async def _changes(
+        self,
+        referral: Referral,
+        target: ReferralStatus,
+        now: datetime,
+        note: str | None,
+        decline_reason: str | None,
+    ) -> dict[str, Any]:
+        """What moving to `target` writes besides the status and version: the times, the
+        note and reason, and for a referral turned down the next best match."""
+        changes: dict[str, Any] = {"updated_at": now, "status_note": note}
+        if target == S.ACCEPTED:
+            changes["accepted_at"] = now
+        if target not in OPEN_STATUSES:
+            changes["closed_at"] = now
+        if decline_reason is not None:
+            changes["decline_reason"] = decline_reason
+        if target in (S.DECLINED, S.EXPIRED):
+            changes["next_best"] = await self._next_best(referral, now.date())
+        return changes
+
+    async def _weigh_answer_time(self, referral: Referral) -> None:
+        """The provider's answer time (ranked by matching) with this acceptance counted."""
+        hours = await self.referrals.recent_accept_hours(referral.provider_id)
+        await self.providers.set_median_accept_hours(referral.provider_id, statistics.median(hours))
 
     async def _follow_places(
         self, referral: Referral, previous: ReferralStatus, target: ReferralStatus
@@ -352,7 +363,7 @@ class ReferralService:
         if target == S.ACCEPTED:
             for service in residential:
                 if not await self.providers.take_place(referral.provider_id, service):
-                    raise NoFreePlace(f"The provider has no free {service} place left.")
+                    raise NoFreePlace(service)
         elif previous == S.ACCEPTED:
             for service in residential:
                 await self.providers.give_back_place(referral.provider_id, service)
@@ -360,7 +371,7 @@ class ReferralService:
     async def _next_best(self, referral: Referral, today: date) -> dict[str, Any] | None:
         """The best match left for the referral's services, leaving out every provider
         that turned the case down (this one included)."""
-        case = await self.cases.cases.get(referral.case_id)
+        case = await self.cases.cases.newest(referral.case_id)
         if case is None:
             return None
         risk = await self.cases.risk(case.case_id)
@@ -369,7 +380,7 @@ class ReferralService:
         providers = await self.directory.providers(self.providers)
         candidates = [p for p in providers if p.id not in left_out]
         result = matching.match(
-            matching_facts(case, risk), referral.services, candidates, today=today, limit=1
+            case_for_matching(case, risk), referral.services, candidates, today=today, limit=1
         )
         if not result.matches:
             return None
@@ -380,28 +391,6 @@ class ReferralService:
             score=best.score,
             reasons=list(best.reasons),
         ).model_dump(mode="json")
-
-
-def _allowed(
-    referral: Referral, action: ReferralAction, kinds: Collection[ActorKind]
-) -> ReferralStatus:
-    try:
-        return transition(ReferralStatus(referral.status), action, kinds)
-    except (IllegalTransition, TransitionNotPermitted) as exc:
-        raise refused_transition(exc) from exc
-
-
-def _not_referable(failed: Sequence[str]) -> Problem:
-    errors = []
-    for reason in failed:
-        if reason.startswith("service_not_offered:"):
-            service = reason.split(":", 1)[1]
-            errors.append(FieldError("services", f"The provider does not offer {service}."))
-        else:
-            field, message = _NOT_REFERABLE.get(reason, ("provider_id", reason))
-            errors.append(FieldError(field, message))
-    detail = "The provider cannot take this referral: " + "; ".join(e.message for e in errors)
-    return Problem(detail, slug="validation", errors=errors, extra={"reasons": list(failed)})
 
 
 def _shown_facts(principal: Principal, referral: Referral) -> frozenset[str]:

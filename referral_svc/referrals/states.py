@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
+from referral_svc.referrals.exceptions import IllegalReferralTransition, TransitionNotPermitted
+
 
 class ReferralStatus(StrEnum):
     SENT = "sent"
@@ -71,26 +73,15 @@ _BY_SOURCE_AND_ACTION: Mapping[tuple[ReferralStatus, ReferralAction], Transition
 OPEN_STATUSES: frozenset[ReferralStatus] = frozenset(t.source for t in TRANSITIONS)
 
 
-class IllegalTransition(Exception):
-    """The referral's status does not allow the action (whoever asks)."""
-
-    code = "illegal-transition"
-    status = 409
-
-
-class TransitionNotPermitted(Exception):
-    """The action is legal from this status, but not for this caller."""
-
-    code = "forbidden"
-    status = 403
-
-
 def transition(
     status: ReferralStatus, action: ReferralAction, actor_kinds: Collection[ActorKind]
 ) -> ReferralStatus:
+    """The status `action` moves a referral to from `status`, if one of `actor_kinds` may
+    take it: 409 `IllegalReferralTransition` from a status that does not allow it, 403
+    `TransitionNotPermitted` for callers who may not."""
     row = _BY_SOURCE_AND_ACTION.get((status, action))
     if row is None:
-        raise IllegalTransition(f"cannot {action} a {status} referral")
+        raise IllegalReferralTransition(f"cannot {action} a {status} referral")
     if row.who.isdisjoint(actor_kinds):
         raise TransitionNotPermitted(f"{action} is for {', '.join(sorted(row.who))} only")
     return row.target

@@ -24,10 +24,9 @@ from referral_svc.cases.identification import Identification
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from referral_svc.cases.repository import PRE_RETURN_INSTRUMENT
 from referral_svc.cases.risk import Risk
-from referral_svc.cases.service import CaseService
+from referral_svc.cases.service import CaseFactsService
 from referral_svc.providers.repository import ProviderRepository
 from referral_svc.referrals.models import Referral
-from referral_svc.referrals.problems import ConsentRequired
 from referral_svc.referrals.repository import ReferralRepository
 from referral_svc.referrals.states import ReferralStatus
 from referral_svc.repatriations import procedure
@@ -63,7 +62,7 @@ from referral_svc.repatriations.schemas import (
 )
 from referral_svc.vocabulary import REPATRIATION_CONSENT
 from shared.auth.principal import Principal
-from shared.errors import Conflict, Forbidden, NotFound, Problem, ValidationProblem
+from shared.errors import Conflict, ConsentRequired, Forbidden, NotFound, Problem, ValidationProblem
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -134,7 +133,7 @@ class RepatriationService:
         self.outbox = outbox
         self.targets = targets
         self.repatriations = RepatriationRepository(session)
-        self.cases = CaseService(session)
+        self.cases = CaseFactsService(session)
         self.referrals = ReferralRepository(session)
         self.providers = ProviderRepository(session)
         self.alerts = AlertService(session, outbox)
@@ -150,7 +149,7 @@ class RepatriationService:
     ) -> Repatriation:
         """Register the request, which completes `request_registered`; the registering
         organisation and the partners named work on it from now on."""
-        case = await self.cases.for_caller(principal, payload.case_id, identification)
+        case = await CaseFactsService(self.session, identification).get(principal, payload.case_id)
         step = Step.REQUEST_REGISTERED
         if not procedure.may_complete(
             step, principal.roles, qualifiers(principal, None), is_child=case.is_child
@@ -381,7 +380,7 @@ class RepatriationService:
             raise ValidationProblem(
                 "referral_id", "Reception rests on an accepted referral; name it."
             )
-        referral = await self.referrals.get(body.referral_id)
+        referral = await self.referrals.by_id(body.referral_id)
         if referral is None or referral.case_id != repatriation.case_id:
             raise ValidationProblem("referral_id", "No referral of this case has this id.")
         if referral.status != ReferralStatus.ACCEPTED:
@@ -470,7 +469,7 @@ class RepatriationService:
             return False
         repatriation = await self.repatriations.get(repatriation_id)
         assert repatriation is not None
-        case = await self.cases.cases.get(repatriation.case_id)
+        case = await self.cases.cases.newest(repatriation.case_id)
         county = case.county if case is not None else None
         await self.outbox.publish(
             self.session,
@@ -522,7 +521,7 @@ class RepatriationService:
     # --- helpers
 
     async def _case(self, repatriation: Repatriation) -> CaseFacts:
-        case = await self.cases.cases.get(repatriation.case_id)
+        case = await self.cases.cases.newest(repatriation.case_id)
         # Registering a repatriation needed the case's facts; they are never deleted.
         assert case is not None
         return case
@@ -531,7 +530,7 @@ class RepatriationService:
         """The accepted referral that reception rested on, once arranged."""
         [row] = [s for s in repatriation.steps if s.step == Step.RECEPTION_ARRANGED]
         referral_id = row.evidence.get("referral_id")
-        return await self.referrals.get(uuid.UUID(referral_id)) if referral_id else None
+        return await self.referrals.by_id(uuid.UUID(referral_id)) if referral_id else None
 
     async def _change(self, repatriation: Repatriation, values: Mapping[str, Any]) -> None:
         if not await self.repatriations.change(repatriation, values):

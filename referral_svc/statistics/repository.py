@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from referral_svc.cases.models import CaseFacts
 from referral_svc.providers.models import Provider
 from referral_svc.referrals.models import Referral
+from shared.repository import Repository
 
 UNKNOWN_COUNTY: Final = "unknown"
 _SECONDS_PER_HOUR: Final = 3600.0
@@ -23,9 +24,11 @@ _SECONDS_PER_HOUR: Final = 3600.0
 Combination = tuple[int, str, list[str], str, str, bool, int]
 
 
-class StatisticsRepository:
+class StatisticsRepository(Repository[Referral]):
+    model = Referral
+
     def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+        super().__init__(session)
         self.postgresql = session.get_bind().dialect.name == "postgresql"
         # Each service of a referral as a row of its own.
         each = "jsonb_array_elements_text" if self.postgresql else "json_each"

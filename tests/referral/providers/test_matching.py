@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from referral_svc.providers.matching import (
-    CaseFacts,
+    CaseForMatching,
     ProviderFacts,
     check_referable,
     match,
@@ -17,8 +17,8 @@ from referral_svc.providers.matching import (
 from shared.geo import COUNTIES
 
 TODAY = date(2025, 3, 1)
-ADULT = CaseFacts(is_child=False, gender="female", county="RO-CJ")
-CHILD = CaseFacts(is_child=True, gender="female", county="RO-CJ")
+ADULT = CaseForMatching(is_child=False, gender="female", county="RO-CJ")
+CHILD = CaseForMatching(is_child=True, gender="female", county="RO-CJ")
 
 
 def provider(provider_id: str = "p1", **changes: object) -> ProviderFacts:
@@ -37,13 +37,13 @@ def provider(provider_id: str = "p1", **changes: object) -> ProviderFacts:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def excluded_reasons(case: CaseFacts, needs: set[str], p: ProviderFacts) -> tuple[str, ...]:
+def excluded_reasons(case: CaseForMatching, needs: set[str], p: ProviderFacts) -> tuple[str, ...]:
     result = match(case, needs, [p], today=TODAY)
     assert not result.matches
     return result.excluded[p.id]
 
 
-def order(case: CaseFacts, needs: set[str], providers: list[ProviderFacts]) -> list[str]:
+def order(case: CaseForMatching, needs: set[str], providers: list[ProviderFacts]) -> list[str]:
     return [m.provider_id for m in match(case, needs, providers, today=TODAY).matches]
 
 
@@ -443,7 +443,7 @@ def _directory(rng: random.Random, size: int) -> list[ProviderFacts]:
 
 
 cases = st.builds(
-    CaseFacts,
+    CaseForMatching,
     is_child=st.booleans(),
     gender=st.sampled_from(("female", "male", None)),
     county=st.sampled_from(sorted(COUNTIES)),
@@ -457,7 +457,7 @@ needs = st.frozensets(st.sampled_from(SERVICES), min_size=1, max_size=3)
 
 @given(case=cases, needed=needs, seed=st.integers(0, 2**32))
 def test_matching_is_deterministic_whatever_the_directory_order(
-    case: CaseFacts, needed: frozenset[str], seed: int
+    case: CaseForMatching, needed: frozenset[str], seed: int
 ) -> None:
     rng = random.Random(seed)
     providers = _directory(rng, 60)
@@ -472,7 +472,7 @@ def test_matching_is_deterministic_whatever_the_directory_order(
 
 @given(case=cases, needed=needs, seed=st.integers(0, 2**32))
 def test_every_provider_is_either_matched_or_excluded_with_a_reason(
-    case: CaseFacts, needed: frozenset[str], seed: int
+    case: CaseForMatching, needed: frozenset[str], seed: int
 ) -> None:
     providers = _directory(random.Random(seed), 60)
 
@@ -486,7 +486,7 @@ def test_every_provider_is_either_matched_or_excluded_with_a_reason(
 
 @given(case=cases, needed=needs, seed=st.integers(0, 2**32))
 def test_what_bars_a_referral_also_excludes_from_the_matches(
-    case: CaseFacts, needed: frozenset[str], seed: int
+    case: CaseForMatching, needed: frozenset[str], seed: int
 ) -> None:
     for p in _directory(random.Random(seed), 20):
         barred = check_referable(case, needed, p, TODAY)

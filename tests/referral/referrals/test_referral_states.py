@@ -6,15 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from referral_svc.referrals.exceptions import IllegalReferralTransition, TransitionNotPermitted
 from referral_svc.referrals.states import (
     OPEN_STATUSES,
     TRANSITIONS,
     ActorKind,
     DeclineReason,
-    IllegalTransition,
     ReferralAction,
     ReferralStatus,
-    TransitionNotPermitted,
     Urgency,
     default_urgency,
     respond_by,
@@ -56,14 +55,14 @@ def test_the_table_has_one_row_per_status_and_action() -> None:
 @pytest.mark.parametrize("status", [S.DECLINED, S.EXPIRED, S.COMPLETED, S.DISCONTINUED])
 def test_a_closed_referral_cannot_move(status: ReferralStatus) -> None:
     for action in ReferralAction:
-        with pytest.raises(IllegalTransition) as raised:
+        with pytest.raises(IllegalReferralTransition) as raised:
             transition(status, action, set(ActorKind))
-        assert raised.value.code == "illegal-transition"
+        assert raised.value.slug == "illegal-transition"
         assert raised.value.status == 409
 
 
 def test_a_sent_referral_cannot_be_completed_before_it_is_accepted() -> None:
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalReferralTransition):
         transition(S.SENT, A.COMPLETE, {K.PROVIDER_STAFF})
 
 
@@ -72,7 +71,7 @@ def test_only_the_provider_or_a_coordinator_answers(action: ReferralAction) -> N
     for actor in (K.REFERRER, K.SYSTEM):
         with pytest.raises(TransitionNotPermitted) as raised:
             transition(S.SENT, action, {actor})
-        assert raised.value.code == "forbidden"
+        assert raised.value.slug == "forbidden"
         assert raised.value.status == 403
 
 
@@ -104,7 +103,7 @@ def test_transition_agrees_with_the_table(
 ) -> None:
     rows = [t for t in TRANSITIONS if t.source == status and t.action == action]
     if not rows:
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(IllegalReferralTransition):
             transition(status, action, actors)
     elif rows[0].who.isdisjoint(actors):
         with pytest.raises(TransitionNotPermitted):

@@ -6,6 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from referral_svc.referrals.models import Referral as ReferralRow
+from referral_svc.referrals.service import ReferralService
+from referral_svc.referrals.states import ReferralAction
+from shared.db import utcnow
+from shared.errors import ChangedMeanwhile
 from tests.support.identification import Caller, Callers
 from tests.support.referral import Referral
 
@@ -233,6 +238,30 @@ async def test_an_illegal_transition_is_409(
     assert again.json()["type"] == "/problems/illegal-transition"
     declined_late = await service.act(staff, referral["id"], "decline", {"reason": "no_capacity"})
     assert declined_late.status_code == 409
+
+
+async def test_an_answer_to_a_referral_moved_since_it_was_read_is_a_409_conflict(
+    service: Referral, police: Caller, shelter: dict, staff: Caller
+) -> None:
+    """The conditional update finds the referral moved on: "changed meanwhile" is the
+    suite's one `conflict`, not an illegal transition (the state machine allowed it)."""
+    case_id = await service.adult_with_consent(police)
+    referral = await service.referral(police, case_id, shelter["id"])
+    state = service.app.state
+    async with state.database.sessions() as session:
+        read = await session.get(ReferralRow, uuid.UUID(referral["id"]))
+        assert read is not None
+        session.expunge(read)
+    declined = await service.act(staff, referral["id"], "decline", {"reason": "no_capacity"})
+    assert declined.status_code == 200
+
+    principal = await state.verifier.verify(staff.token)
+    async with state.database.sessions() as session:
+        referrals = ReferralService(session, state.outbox, state.directory_snapshot)
+        with pytest.raises(ChangedMeanwhile) as raised:
+            await referrals.act(principal, read, ReferralAction.ACCEPT, utcnow())
+    assert (raised.value.status, raised.value.slug) == (409, "conflict")
+    assert raised.value.detail == "The referral changed meanwhile; read it again."
 
 
 async def test_completing_or_discontinuing_gives_the_place_back(
