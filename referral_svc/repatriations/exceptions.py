@@ -2,6 +2,7 @@
 problem of shared/errors.py carrying its detail and any extra member. ("Changed
 meanwhile" is the suite's own `ChangedMeanwhile("repatriation")`.)"""
 
+import uuid
 from collections.abc import Mapping, Sequence
 
 from referral_svc.repatriations.procedure import (
@@ -38,7 +39,7 @@ class RepatriationUnderWay(Conflict):
 
 
 class UnknownPartner(ValidationProblem):
-    def __init__(self, provider_id: object) -> None:
+    def __init__(self, provider_id: uuid.UUID) -> None:
         super().__init__("partners", f"No provider {provider_id}.")
 
 
