@@ -16,16 +16,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from referral_svc.db import Base, one_of
 from referral_svc.repatriations.procedure import (
+    ACTIVE_STATUSES,
     STEPS,
     DeterminationKind,
     Direction,
     RepatriationStatus,
 )
 from shared.db import JSONType, UTCDateTime, new_id
-
-# The statuses in which steps are still worked on (and may fall overdue).
-ACTIVE_STATUSES = (RepatriationStatus.OPEN, RepatriationStatus.IN_PROGRESS)
-
 
 _ACTIVE = one_of(ACTIVE_STATUSES)
 

@@ -1,11 +1,13 @@
 """The assisted repatriation procedure as data: its steps, who completes each, what each
-needs first, its target times, and the pre-return risk rule that may block travel.
+needs first and rests on, its target times, the pre-return risk rule that may block travel,
+and where reception must be.
 
-Pure: the service passes the facts (roles, completed steps, times, determinations) and
-stores what these functions answer. Target times are configuration; `DEFAULT_TARGETS` holds
-the ones of referral.md.
+Pure: the service passes the facts (roles, organisations, completed steps, times,
+determinations, a provider's areas) and stores what these functions answer. Target times
+are configuration; `DEFAULT_TARGETS` holds the ones of referral.md.
 """
 
+import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,12 +43,51 @@ class RepatriationStatus(StrEnum):
     CANCELLED = "cancelled"  # set by an explicit cancellation with a reason, never derived
 
 
+# The statuses in which steps are still worked on (and may fall overdue).
+ACTIVE_STATUSES = (RepatriationStatus.OPEN, RepatriationStatus.IN_PROGRESS)
+
+
 class Qualifier(StrEnum):
     """What the caller's organisation must be, beyond the caller holding the role."""
 
     INTERNATIONAL_ORG = "international_org"
     RECEIVING_PROVIDER = "receiving_provider"  # the provider that received the person
     CHILD_PROTECTION_ORG = "child_protection_org"
+
+
+# The organisation kinds (the gateway's, in the token's `org_kind`) that qualify a caller.
+_QUALIFYING_KINDS: Mapping[str, Qualifier] = MappingProxyType(
+    {
+        "international_org": Qualifier.INTERNATIONAL_ORG,
+        "child_protection": Qualifier.CHILD_PROTECTION_ORG,
+    }
+)
+
+
+def qualifiers(
+    organisation_kind: str,
+    organisation_id: uuid.UUID,
+    receiving_organisation_id: uuid.UUID | None,
+) -> frozenset[Qualifier]:
+    """What the caller's organisation is, for the performers: an international
+    organisation, child protection, the provider that received the person (the
+    organisation of the accepted referral's provider that reception rests on)."""
+    found = set()
+    if organisation_kind in _QUALIFYING_KINDS:
+        found.add(_QUALIFYING_KINDS[organisation_kind])
+    if organisation_id == receiving_organisation_id:
+        found.add(Qualifier.RECEIVING_PROVIDER)
+    return frozenset(found)
+
+
+# The directory kinds a repatriation may name as partners.
+_PARTNER_KINDS = frozenset({"consulate", "international_org"})
+
+
+def may_be_partner(provider_kind: str, active: bool) -> bool:
+    """Whether a provider of the directory may be named a partner of a repatriation: an
+    active consulate or international organisation."""
+    return provider_kind in _PARTNER_KINDS and active
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +98,15 @@ class Performer:
 
 
 class Requirement(StrEnum):
-    """What completing a step must point to (the service checks it exists and fits)."""
+    """What completing a step rests on (the service checks each with the part that holds
+    the fact, in the order `requirements` gives)."""
 
     REPATRIATION_CONSENT = "repatriation_consent"  # the adult's consent of that scope
     BEST_INTERESTS_DETERMINATION = "best_interests_determination"  # in favour of return
     PRE_RETURN_ASSESSMENT = "pre_return_assessment"
     ACCEPTED_REFERRAL = "accepted_referral"  # to a provider at the destination
     ESCORT = "escort"
+    TRAVEL_NOT_BLOCKED = "travel_not_blocked"  # by the pre-return risk: see `travel_block`
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +116,10 @@ class StepRule:
     depends_on: tuple[Step, ...]
     requires_for_adult: tuple[Requirement, ...] = ()
     requires_for_child: tuple[Requirement, ...] = ()
+    # Checked after the adult's or the child's, whichever the person is.
+    requires_for_both: tuple[Requirement, ...] = ()
+    # Earlier steps whose requirements this step rests on again, as they stand now.
+    rests_again_on: tuple[Step, ...] = ()
 
 
 _COORDINATOR = Performer(Role.COORDINATOR)
@@ -116,8 +163,11 @@ PROCEDURE: tuple[StepRule, ...] = (
         _S.TRAVEL_ARRANGED,
         (_COORDINATOR, _INTERNATIONAL_ORG),
         (_S.CONSENT_TO_RETURN, _S.PRE_RETURN_RISK_ASSESSMENT, _S.RECEPTION_ARRANGED),
-        # And a pre-return assessment that does not block: see `travel_block`.
         requires_for_child=(Requirement.ESCORT,),
+        requires_for_both=(Requirement.TRAVEL_NOT_BLOCKED,),
+        # Consent may be withdrawn, and child protection may decide against return, after
+        # the consent step: travel rests on that step's basis as it stands now.
+        rests_again_on=(_S.CONSENT_TO_RETURN,),
     ),
     StepRule(_S.HANDOVER_COMPLETED, (_RECEIVING_PROVIDER, _COORDINATOR), (_S.TRAVEL_ARRANGED,)),
     StepRule(_S.FOLLOW_UP, (_RECEIVING_PROVIDER, _COORDINATOR), (_S.HANDOVER_COMPLETED,)),
@@ -136,6 +186,33 @@ def _prerequisites(step: Step) -> frozenset[Step]:
 _PREREQUISITES: Mapping[Step, frozenset[Step]] = MappingProxyType(
     {step: _prerequisites(step) for step in STEPS}
 )
+
+
+def requirements(step: Step, *, is_child: bool) -> tuple[Requirement, ...]:
+    """What completing `step` rests on, in the order it is checked: the requirements of the
+    steps it rests on again, then its own."""
+    rule = RULES[step]
+    again = tuple(r for s in rule.rests_again_on for r in requirements(s, is_child=is_child))
+    own = rule.requires_for_child if is_child else rule.requires_for_adult
+    return again + own + rule.requires_for_both
+
+
+# Which step each piece of evidence a completion may carry belongs to (the fields of the
+# completion's body): evidence given for another step is refused rather than ignored.
+EVIDENCE_STEP: Mapping[str, Step] = MappingProxyType(
+    {
+        "consent_id": _S.CONSENT_TO_RETURN,
+        "risk_assessment_id": _S.PRE_RETURN_RISK_ASSESSMENT,
+        "referral_id": _S.RECEPTION_ARRANGED,
+        "escort": _S.TRAVEL_ARRANGED,
+    }
+)
+
+
+def misplaced_evidence(step: Step, given: Collection[str]) -> str | None:
+    """The first field of evidence given (in `EVIDENCE_STEP`'s order) that belongs to
+    another step than `step`."""
+    return next((f for f, owner in EVIDENCE_STEP.items() if f in given and owner is not step), None)
 
 
 def unmet_dependencies(step: Step, done_steps: Collection[Step]) -> list[Step]:
@@ -274,6 +351,11 @@ class Determination:
     made_at: datetime
 
 
+def travel_in_question(status: str, done_steps: Collection[Step]) -> bool:
+    """Whether travel may still be blocked: not arranged yet, the repatriation under way."""
+    return status in ACTIVE_STATUSES and Step.TRAVEL_ARRANGED not in done_steps
+
+
 PRE_RETURN_ASSESSMENT_REQUIRED = "pre_return_assessment_required"
 MITIGATION_PLAN_REQUIRED = "mitigation_plan_required"
 BEST_INTERESTS_DETERMINATION_REQUIRED = "best_interests_determination_required"
@@ -303,3 +385,24 @@ def travel_block(
     if weighed and max(weighed, key=lambda d: d.made_at).in_favour:
         return None
     return BEST_INTERESTS_DETERMINATION_REQUIRED if is_child else MITIGATION_PLAN_REQUIRED
+
+
+def destination(direction: Direction, country: str) -> str:
+    """Where the person returns to: the country abroad, or Romania."""
+    return country if direction is Direction.FROM_ROMANIA else "Romania"
+
+
+def receives_at_destination(
+    direction: Direction,
+    country: str,
+    *,
+    countries: Collection[str],
+    national: bool,
+    counties: Collection[str],
+) -> bool:
+    """Whether a provider working in `countries` abroad, or nationally or in `counties` of
+    Romania, receives the person where they return to: in the repatriation's country for a
+    return from Romania, anywhere in Romania for a return to it."""
+    if direction is Direction.FROM_ROMANIA:
+        return country in countries
+    return national or bool(counties)

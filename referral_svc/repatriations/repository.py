@@ -1,32 +1,35 @@
 """Every query on repatriations, and the one rule of which repatriations a principal may
-see (`visible`)."""
+see (`visible`). Changes go by conditional updates at the version read (`change`), so two
+racing can never both win; the service answers the loser `ChangedMeanwhile`."""
 
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, exists, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, Table, bindparam, exists, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from referral_svc.cases.models import CaseFacts
 from referral_svc.cases.repository import CaseRepository
 from referral_svc.repatriations.models import (
-    ACTIVE_STATUSES,
     Repatriation,
     RepatriationOrganisation,
     RepatriationStep,
 )
+from referral_svc.repatriations.procedure import ACTIVE_STATUSES
 from referral_svc.repatriations.schemas import RepatriationFilters
 from shared.auth.principal import Principal
-from shared.pagination import PageParams, paginate
+from shared.repository import Repository
 
 _WHOLE = (
     selectinload(Repatriation.steps),
     selectinload(Repatriation.determinations),
     selectinload(Repatriation.organisations),
 )
+
+# The steps' table itself, for an executemany (the ORM's bulk update matches on the key only).
+_STEPS = cast(Table, RepatriationStep.__table__)
 
 
 def _pending_before(moment: datetime) -> Any:
@@ -38,17 +41,18 @@ def _pending_before(moment: datetime) -> Any:
     )
 
 
-class RepatriationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RepatriationRepository(Repository[Repatriation]):
+    model = Repatriation
+    resource = "repatriation"
 
-    @staticmethod
-    def visible(principal: Principal) -> Select[Repatriation]:
+    def visible(self, principal: Principal) -> Select[Repatriation]:
         """The repatriations `principal` may see: those of every case it sees (the rule of
         `CaseRepository.visible`: the opening and referring side, the providers referred,
         the county's coordinators, the national ones), and those its organisation works on
-        (a consulate, an international organisation) whatever else it sees of the case."""
-        statement = select(Repatriation)
+        (a consulate, an international organisation) whatever else it sees of the case.
+        Each comes whole (its steps, determinations and organisations), as every answer
+        shows it."""
+        statement = super().visible(principal).options(*_WHOLE)
         if principal.sees_all_cases:
             return statement
         works_on = exists().where(
@@ -58,28 +62,11 @@ class RepatriationRepository:
         seen_cases = CaseRepository.visible(principal).with_only_columns(CaseFacts.case_id)
         return statement.where(or_(works_on, Repatriation.case_id.in_(seen_cases)))
 
-    async def get_visible(
-        self, principal: Principal, repatriation_id: uuid.UUID
-    ) -> Repatriation | None:
-        statement = self.visible(principal).where(Repatriation.id == repatriation_id)
-        return await self._one(statement)
-
-    async def get(self, repatriation_id: uuid.UUID) -> Repatriation | None:
-        return await self._one(select(Repatriation).where(Repatriation.id == repatriation_id))
-
-    async def _one(self, statement: Select[Repatriation]) -> Repatriation | None:
-        return await self.session.scalar(
-            statement.options(*_WHOLE).execution_options(populate_existing=True)
-        )
-
-    async def page(
-        self,
-        principal: Principal,
-        filters: RepatriationFilters,
-        page: PageParams,
-        now: datetime,
-    ) -> tuple[Sequence[Repatriation], str | None]:
-        statement = self.visible(principal).options(*_WHOLE)
+    def listed(
+        self, principal: Principal, filters: RepatriationFilters, now: datetime
+    ) -> Select[Repatriation]:
+        """The repatriations `principal` may see that match `filters`."""
+        statement = self.visible(principal)
         if filters.case_id is not None:
             statement = statement.where(Repatriation.case_id == filters.case_id)
         if filters.status is not None:
@@ -87,14 +74,7 @@ class RepatriationRepository:
         if filters.overdue is not None:
             overdue = Repatriation.status.in_(ACTIVE_STATUSES) & _pending_before(now)
             statement = statement.where(overdue if filters.overdue else ~overdue)
-        return await paginate(
-            self.session,
-            statement,
-            page,
-            key=Repatriation.created_at,
-            row_id=Repatriation.id,
-            key_of=lambda r: (r.created_at, r.id),
-        )
+        return statement
 
     async def has_active(self, case_id: uuid.UUID) -> bool:
         found = await self.session.scalar(
@@ -103,12 +83,6 @@ class RepatriationRepository:
             )
         )
         return found is not None
-
-    def add(self, repatriation: Repatriation) -> None:
-        self.session.add(repatriation)
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def change(self, repatriation: Repatriation, values: Mapping[str, Any]) -> bool:
         """Apply `values` and a new version only if nobody changed the repatriation since it
@@ -138,19 +112,25 @@ class RepatriationRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def move_due(self, repatriation_id: uuid.UUID, step: str, due_at: datetime) -> None:
-        """Give a pending step a new due date; a step flagged overdue against its old one
-        may be flagged again against the new."""
+    async def move_due(self, repatriation_id: uuid.UUID, due: Mapping[str, datetime]) -> None:
+        """Give pending steps new due dates (`due`: step → date), in one executemany; a
+        step flagged overdue against its old date may be flagged again against the new."""
+        if not due:
+            return
+        steps = _STEPS.c
         await self.session.execute(
-            update(RepatriationStep)
+            update(_STEPS)
             .where(
-                RepatriationStep.repatriation_id == repatriation_id,
-                RepatriationStep.step == step,
-                RepatriationStep.completed_at.is_(None),
-                RepatriationStep.due_at != due_at,
+                steps.repatriation_id == bindparam("b_repatriation_id"),
+                steps.step == bindparam("b_step"),
+                steps.completed_at.is_(None),
+                steps.due_at != bindparam("b_due_at"),
             )
-            .values(due_at=due_at, overdue_flagged_at=None)
-            .execution_options(synchronize_session=False)
+            .values(due_at=bindparam("b_due_at"), overdue_flagged_at=None),
+            [
+                {"b_repatriation_id": repatriation_id, "b_step": step, "b_due_at": due_at}
+                for step, due_at in due.items()
+            ],
         )
 
     def join(self, repatriation: Repatriation, organisation_ids: set[uuid.UUID]) -> None:
@@ -158,7 +138,7 @@ class RepatriationRepository:
         only behind `change`'s row lock); those already on it stay as they are."""
         known = {o.organisation_id for o in repatriation.organisations}
         for organisation_id in sorted(organisation_ids - known):
-            self.session.add(
+            self.add(
                 RepatriationOrganisation(
                     repatriation_id=repatriation.id, organisation_id=organisation_id
                 )

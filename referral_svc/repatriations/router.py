@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from referral_svc.access import RepatriationsReader, RepatriationWorker
+from referral_svc.access import RepatriationCanceller, RepatriationsReader, RepatriationWorker
 from referral_svc.cases.identification import IdentificationApi
 from referral_svc.cases.risk import RiskApi
 from referral_svc.repatriations.dependencies import (
@@ -137,10 +137,13 @@ async def create_repatriation_determination(
 async def cancel_repatriation(
     body: CancelRequest,
     repatriation: CancelledRepatriation,
+    principal: RepatriationCanceller,
     repatriations: Repatriations,
     response: Response,
     if_match: IfMatch = None,
 ) -> RepatriationOut:
     """A coordinator who sees the repatriation stops the procedure, with the reason."""
-    cancelled = await repatriations.cancel(repatriation, body.reason, utcnow(), if_match=if_match)
+    cancelled = await repatriations.cancel(
+        principal, repatriation, body.reason, utcnow(), if_match=if_match
+    )
     return await _answer(repatriations, cancelled, response)

@@ -1,17 +1,20 @@
 """Use cases of assisted repatriation: registering one, completing its steps on evidence the
 parts that own it hold, determinations, cancellation, and flagging overdue steps.
 
-The pure procedure (procedure.py) decides who may complete which step, in which order,
-when each is due and whether travel is blocked; this module gathers the facts it needs —
-the caller's organisation, the case, the consent in identification, the pre-return
-assessment from risk, the accepted referral in this service's own database — stores what
-it answers, and announces it (docs/events.md). Every change first moves the repatriation's
-version by a conditional update, so two changes racing can never both win. Services
-flush; the request scope (or the overdue job) commits.
+The pure procedure (procedure.py) decides who may complete which step, in which order, on
+what it rests, when each is due, whether travel is blocked and where reception must be;
+this module gathers the facts it needs — the caller's organisation, the case, the consent
+in identification, the pre-return assessment from risk, the accepted referral in this
+service's own database — stores what it answers, and announces it (docs/events.md). A
+step's requirements are checked by one checker each (`RepatriationService.checkers`), in
+the procedure's order. Every change first moves the repatriation's version by a
+conditional update, so two changes racing can never both win. Services flush; the request
+scope (or the overdue job) commits.
 """
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,15 +33,40 @@ from referral_svc.referrals.models import Referral
 from referral_svc.referrals.repository import ReferralRepository
 from referral_svc.referrals.states import ReferralStatus
 from referral_svc.repatriations import procedure
+from referral_svc.repatriations.exceptions import (
+    BestInterestsForChildOnly,
+    ConsentNotCurrent,
+    ConsentNotForChild,
+    ConsentToReturnMissing,
+    EscortRequired,
+    EvidenceOfAnotherStep,
+    NoBestInterestsInFavour,
+    NoPreReturnAssessment,
+    NotAPartner,
+    NotAtDestination,
+    NotDeterminationMaker,
+    NotPreReturnAssessment,
+    NotStepPerformer,
+    ReferralNotAccepted,
+    ReferralNotNamed,
+    RepatriationEnded,
+    RepatriationNotFound,
+    RepatriationUnderWay,
+    StepAlreadyCompleted,
+    TravelBlocked,
+    UnknownAssessment,
+    UnknownPartner,
+    UnknownReferral,
+    UnmetSteps,
+)
 from referral_svc.repatriations.models import (
-    ACTIVE_STATUSES,
     Repatriation,
     RepatriationDetermination,
     RepatriationOrganisation,
     RepatriationStep,
 )
-from referral_svc.repatriations.problems import EvidenceRequired, TravelBlocked, UnmetSteps
 from referral_svc.repatriations.procedure import (
+    ACTIVE_STATUSES,
     STEPS,
     DeterminationKind,
     Direction,
@@ -62,7 +90,7 @@ from referral_svc.repatriations.schemas import (
 )
 from referral_svc.vocabulary import REPATRIATION_CONSENT
 from shared.auth.principal import Principal
-from shared.errors import Conflict, ConsentRequired, Forbidden, NotFound, Problem, ValidationProblem
+from shared.errors import ChangedMeanwhile
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -71,32 +99,30 @@ REPATRIATION_CREATED = "repatriation.created"
 REPATRIATION_STEP_COMPLETED = "repatriation.step_completed"
 REPATRIATION_STEP_OVERDUE = "repatriation.step_overdue"
 
-# The organisation kinds (the gateway's, in the token's `org_kind`) that qualify a caller.
-_QUALIFYING_KINDS: Mapping[str, Qualifier] = {
-    "international_org": Qualifier.INTERNATIONAL_ORG,
-    "child_protection": Qualifier.CHILD_PROTECTION_ORG,
-}
-# The directory kinds a repatriation may name as partners.
-_PARTNER_KINDS = frozenset({"consulate", "international_org"})
-# Which step each piece of evidence in a completion belongs to.
-_EVIDENCE_STEP: Mapping[str, Step] = {
-    "consent_id": Step.CONSENT_TO_RETURN,
-    "risk_assessment_id": Step.PRE_RETURN_RISK_ASSESSMENT,
-    "referral_id": Step.RECEPTION_ARRANGED,
-    "escort": Step.TRAVEL_ARRANGED,
-}
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A step's completion as asked, with what its requirements are checked against."""
+
+    principal: Principal
+    repatriation: Repatriation
+    case: CaseFacts
+    body: StepCompletion
+    identification: Identification
+    risk: Risk
 
 
-def qualifiers(principal: Principal, reception: Referral | None) -> frozenset[Qualifier]:
-    """What the caller's organisation is, for the procedure's performers: an international
-    organisation, child protection, the provider that received the person (the provider
-    of the accepted referral reception rests on)."""
-    found = set()
-    if principal.organisation_kind in _QUALIFYING_KINDS:
-        found.add(_QUALIFYING_KINDS[principal.organisation_kind])
-    if reception is not None and principal.organisation_id == reception.provider_organisation_id:
-        found.add(Qualifier.RECEIVING_PROVIDER)
-    return frozenset(found)
+# A requirement's check: raises its problem when the requirement is not met, else answers
+# the evidence the step then rests on (ids, stored with the step).
+Checker = Callable[[Completion], Awaitable[dict[str, str]]]
+
+
+def _qualifiers(principal: Principal, reception: Referral | None) -> frozenset[Qualifier]:
+    return procedure.qualifiers(
+        principal.organisation_kind,
+        principal.organisation_id,
+        reception.provider_organisation_id if reception is not None else None,
+    )
 
 
 def _done(repatriation: Repatriation) -> dict[Step, datetime]:
@@ -113,9 +139,8 @@ def _determinations(repatriation: Repatriation) -> list[procedure.Determination]
 def _travel_block(
     repatriation: Repatriation, case: CaseFacts | None, pre_return: CaseRisk | None
 ) -> str | None:
-    """Why travel may not be arranged yet; None when it may, or is no longer in question
-    (arranged, or the repatriation ended)."""
-    if repatriation.status not in ACTIVE_STATUSES or Step.TRAVEL_ARRANGED in _done(repatriation):
+    """Why travel may not be arranged yet; None when it may, or is no longer in question."""
+    if not procedure.travel_in_question(repatriation.status, _done(repatriation)):
         return None
     return procedure.travel_block(
         case is not None and case.is_child,
@@ -137,6 +162,16 @@ class RepatriationService:
         self.referrals = ReferralRepository(session)
         self.providers = ProviderRepository(session)
         self.alerts = AlertService(session, outbox)
+        # The check of each requirement a step may rest on, asked of the part that holds
+        # the fact; `complete` runs them in the procedure's order, the first failing stops.
+        self.checkers: Mapping[Requirement, Checker] = {
+            Requirement.REPATRIATION_CONSENT: self._current_consent,
+            Requirement.BEST_INTERESTS_DETERMINATION: self._best_interests_in_favour,
+            Requirement.PRE_RETURN_ASSESSMENT: self._pre_return_assessment,
+            Requirement.ACCEPTED_REFERRAL: self._reception_referral,
+            Requirement.ESCORT: self._escort,
+            Requirement.TRAVEL_NOT_BLOCKED: self._travel_not_blocked,
+        }
 
     # --- registering
 
@@ -152,12 +187,12 @@ class RepatriationService:
         case = await CaseFactsService(self.session, identification).get(principal, payload.case_id)
         step = Step.REQUEST_REGISTERED
         if not procedure.may_complete(
-            step, principal.roles, qualifiers(principal, None), is_child=case.is_child
+            step, principal.roles, _qualifiers(principal, None), is_child=case.is_child
         ):
-            raise _not_performer(step)
+            raise NotStepPerformer(step)
         partners = await self._partner_organisations(payload.partners)
         if await self.repatriations.has_active(case.case_id):
-            raise Conflict("The case already has a repatriation under way.")
+            raise RepatriationUnderWay()
         repatriation = Repatriation(
             id=uuid.uuid4(),
             case_id=case.case_id,
@@ -196,7 +231,7 @@ class RepatriationService:
             await self.repatriations.flush()
         except IntegrityError as exc:
             # Another request registered one for the case meanwhile (the unique index).
-            raise Conflict("The case already has a repatriation under way.") from exc
+            raise RepatriationUnderWay() from exc
         await self.outbox.publish(
             self.session,
             REPATRIATION_CREATED,
@@ -209,7 +244,7 @@ class RepatriationService:
             },
         )
         await self._announce_step(repatriation, step, RepatriationStatus(repatriation.status))
-        return await self._reloaded(repatriation)
+        return await self._reloaded(principal, repatriation)
 
     async def _partner_organisations(self, provider_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """The organisations of the partners named: active consulates or international
@@ -224,12 +259,9 @@ class RepatriationService:
         for provider_id in provider_ids:
             facts = found.get(provider_id)
             if facts is None:
-                raise ValidationProblem("partners", f"No provider {provider_id}.")
-            if facts.kind not in _PARTNER_KINDS or not facts.active:
-                raise ValidationProblem(
-                    "partners",
-                    f"{facts.name} is not an active consulate or international organisation.",
-                )
+                raise UnknownPartner(provider_id)
+            if not procedure.may_be_partner(facts.kind, facts.active):
+                raise NotAPartner(facts.name)
             organisation_id = await self.providers.organisation_of(provider_id)
             assert organisation_id is not None
             organisations.add(organisation_id)
@@ -252,38 +284,28 @@ class RepatriationService:
         """Complete `step` for the caller, in this order of checks: the caller is among
         the step's performers (403); the body carries only this step's evidence (422); the
         repatriation is under way, the step pending and every step it depends on done
-        (409); the evidence holds, asked of the part that owns it (for travel, the consent
-        step's too, as it stands now); travel is not blocked."""
+        (409); then each of the step's requirements (`procedure.requirements`: for travel,
+        the consent step's again, as it stands now, and a pre-return risk that does not
+        block), checked with the part that holds the fact."""
         check_if_match(if_match, repatriation.id, repatriation.version)
         case = await self._case(repatriation)
         reception = await self._reception(repatriation)
         if not procedure.may_complete(
-            step, principal.roles, qualifiers(principal, reception), is_child=case.is_child
+            step, principal.roles, _qualifiers(principal, reception), is_child=case.is_child
         ):
-            raise _not_performer(step)
-        _only_this_steps_evidence(step, body, case)
+            raise NotStepPerformer(step)
+        _only_this_steps_evidence(step, body, case.is_child)
         _still_under_way(repatriation)
         done = _done(repatriation)
         if step in done:
-            raise Conflict(f"{step} is already completed.")
+            raise StepAlreadyCompleted(step)
         unmet = procedure.unmet_dependencies(step, done)
         if unmet:
             raise UnmetSteps(step, unmet)
-        requirements = _requirements(step, case.is_child)
-        if step is Step.TRAVEL_ARRANGED:
-            # Consent may be withdrawn, and child protection may decide against return, after
-            # the consent step: travel rests on that step's basis as it stands now.
-            requirements = _requirements(Step.CONSENT_TO_RETURN, case.is_child) + requirements
+        completion = Completion(principal, repatriation, case, body, identification, risk)
         evidence: dict[str, str] = {}
-        for requirement in requirements:
-            evidence |= await self._evidence(
-                requirement, principal, repatriation, case, body, identification, risk
-            )
-        if step is Step.TRAVEL_ARRANGED:
-            pre_return = await self.cases.risk(case.case_id, PRE_RETURN_INSTRUMENT)
-            block = _travel_block(repatriation, case, pre_return)
-            if block is not None:
-                raise TravelBlocked(_BLOCKS.get(block, block), block)
+        for requirement in procedure.requirements(step, is_child=case.is_child):
+            evidence |= await self.checkers[requirement](completion)
 
         status = procedure.status_after({*done, step})
         await self._change(repatriation, {"status": status, "updated_at": now})
@@ -302,106 +324,88 @@ class RepatriationService:
         await self._reschedule(repatriation, {**done, step: now})
         self.repatriations.join(repatriation, {principal.organisation_id})
         await self._announce_step(repatriation, step, status)
-        return await self._reloaded(repatriation)
+        return await self._reloaded(principal, repatriation)
 
-    async def _evidence(
-        self,
-        requirement: Requirement,
-        principal: Principal,
-        repatriation: Repatriation,
-        case: CaseFacts,
-        body: StepCompletion,
-        identification: Identification,
-        risk: Risk,
-    ) -> dict[str, str]:
-        """Check one requirement of the step against the part that holds the fact; what
-        the step then rests on."""
-        if requirement is Requirement.REPATRIATION_CONSENT:
-            current = await identification.current_consent(
-                case.case_id, REPATRIATION_CONSENT, principal.token
-            )
-            if current is None:
-                raise ConsentRequired(
-                    "The adult's current consent to repatriation is not on record; record it first."
-                )
-            if body.consent_id is not None and body.consent_id != current:
-                raise ConsentRequired("The consent named is not the current one of its scope.")
-            return {"consent_id": str(current)}
-        if requirement is Requirement.BEST_INTERESTS_DETERMINATION:
-            latest = _latest(repatriation.determinations, DeterminationKind.BEST_INTERESTS)
-            if latest is None or not latest.in_favour:
-                raise EvidenceRequired(
-                    "A child returns only on a best-interests determination in favour, made "
-                    "by child protection.",
-                    requirement,
-                )
-            return {"determination_id": str(latest.id)}
-        if requirement is Requirement.PRE_RETURN_ASSESSMENT:
-            return {"risk_assessment_id": str(await self._pre_return(principal, case, body, risk))}
-        if requirement is Requirement.ACCEPTED_REFERRAL:
-            return {"referral_id": str(await self._reception_referral(repatriation, body))}
-        if requirement is Requirement.ESCORT and body.escort is None:
-            raise ValidationProblem("escort", "A child travels only with an escort; name them.")
-        return {}  # the escort is stored with the step itself
+    # --- the checkers of the requirements (`checkers`)
 
-    async def _pre_return(
-        self, principal: Principal, case: CaseFacts, body: StepCompletion, risk: Risk
-    ) -> uuid.UUID:
+    async def _current_consent(self, completion: Completion) -> dict[str, str]:
+        """The adult's current consent to repatriation, in identification; one named must
+        be it."""
+        current = await completion.identification.current_consent(
+            completion.case.case_id, REPATRIATION_CONSENT, completion.principal.token
+        )
+        if current is None:
+            raise ConsentToReturnMissing()
+        named = completion.body.consent_id
+        if named is not None and named != current:
+            raise ConsentNotCurrent()
+        return {"consent_id": str(current)}
+
+    async def _best_interests_in_favour(self, completion: Completion) -> dict[str, str]:
+        """The latest best-interests determination, in favour of return."""
+        latest = _latest(completion.repatriation.determinations, DeterminationKind.BEST_INTERESTS)
+        if latest is None or not latest.in_favour:
+            raise NoBestInterestsInFavour()
+        return {"determination_id": str(latest.id)}
+
+    async def _pre_return_assessment(self, completion: Completion) -> dict[str, str]:
         """The pre-return assessment the step rests on: the one named — known from its
         event, or asked of the risk service when the event has not arrived (and kept) —
         or else the latest heard of."""
-        kept = await self.cases.risk(case.case_id, PRE_RETURN_INSTRUMENT)
-        named = body.risk_assessment_id
+        case_id = completion.case.case_id
+        kept = await self.cases.risk(case_id, PRE_RETURN_INSTRUMENT)
+        named = completion.body.risk_assessment_id
         if named is None:
             if kept is None:
-                raise EvidenceRequired(
-                    "No pre-return risk assessment of the case is known; assess the risk "
-                    "before return first (or name the assessment).",
-                    Requirement.PRE_RETURN_ASSESSMENT,
-                )
-            return kept.assessment_id
-        if kept is not None and kept.assessment_id == named:
-            return named
-        found = await risk.assessment(named, principal.token)
-        if found is None or found.case_id != case.case_id:
-            raise ValidationProblem("risk_assessment_id", "No assessment of this case has this id.")
-        if found.instrument != PRE_RETURN_INSTRUMENT:
-            raise ValidationProblem(
-                "risk_assessment_id", f"A {found.instrument} assessment, not a pre_return one."
-            )
-        await self.cases.learn_risk(found)
-        return named
+                raise NoPreReturnAssessment()
+            return {"risk_assessment_id": str(kept.assessment_id)}
+        if kept is None or kept.assessment_id != named:
+            found = await completion.risk.assessment(named, completion.principal.token)
+            if found is None or found.case_id != case_id:
+                raise UnknownAssessment()
+            if found.instrument != PRE_RETURN_INSTRUMENT:
+                raise NotPreReturnAssessment(found.instrument)
+            await self.cases.learn_risk(found)
+        return {"risk_assessment_id": str(named)}
 
-    async def _reception_referral(
-        self, repatriation: Repatriation, body: StepCompletion
-    ) -> uuid.UUID:
+    async def _reception_referral(self, completion: Completion) -> dict[str, str]:
         """The accepted referral, of this case, to a provider at the destination."""
-        if body.referral_id is None:
-            raise ValidationProblem(
-                "referral_id", "Reception rests on an accepted referral; name it."
-            )
-        referral = await self.referrals.by_id(body.referral_id)
+        repatriation, named = completion.repatriation, completion.body.referral_id
+        if named is None:
+            raise ReferralNotNamed()
+        referral = await self.referrals.by_id(named)
         if referral is None or referral.case_id != repatriation.case_id:
-            raise ValidationProblem("referral_id", "No referral of this case has this id.")
+            raise UnknownReferral()
         if referral.status != ReferralStatus.ACCEPTED:
-            raise EvidenceRequired(
-                f"The referral is {referral.status}; reception rests on an accepted one.",
-                Requirement.ACCEPTED_REFERRAL,
-            )
+            raise ReferralNotAccepted(referral.status)
         [provider] = await self.providers.directory(
             provider_ids=[referral.provider_id], active_only=False
         )
-        if Direction(repatriation.direction) is Direction.FROM_ROMANIA:
-            at_destination = repatriation.country in provider.countries
-            destination = repatriation.country
-        else:
-            at_destination = provider.national or bool(provider.counties)
-            destination = "Romania"
-        if not at_destination:
-            raise ValidationProblem(
-                "referral_id", f"The referral's provider does not work in {destination}."
-            )
-        return referral.id
+        direction = Direction(repatriation.direction)
+        if not procedure.receives_at_destination(
+            direction,
+            repatriation.country,
+            countries=provider.countries,
+            national=provider.national,
+            counties=provider.counties,
+        ):
+            raise NotAtDestination(procedure.destination(direction, repatriation.country))
+        return {"referral_id": str(referral.id)}
+
+    async def _escort(self, completion: Completion) -> dict[str, str]:
+        """An escort named (stored with the step itself, not as evidence)."""
+        if completion.body.escort is None:
+            raise EscortRequired()
+        return {}
+
+    async def _travel_not_blocked(self, completion: Completion) -> dict[str, str]:
+        """A pre-return risk, as last heard of, that does not block travel."""
+        case = completion.case
+        pre_return = await self.cases.risk(case.case_id, PRE_RETURN_INSTRUMENT)
+        block = _travel_block(completion.repatriation, case, pre_return)
+        if block is not None:
+            raise TravelBlocked(block)
+        return {}
 
     # --- determinations and cancellation
 
@@ -418,16 +422,14 @@ class RepatriationService:
         mitigation plan (a coordinator). Either weighs a pre-return risk only when made
         after its assessment (procedure.travel_block)."""
         check_if_match(if_match, repatriation.id, repatriation.version)
-        if not procedure.may_determine(payload.kind, principal.roles, qualifiers(principal, None)):
-            raise Forbidden(f"A {payload.kind} determination is not yours to make.")
+        if not procedure.may_determine(payload.kind, principal.roles, _qualifiers(principal, None)):
+            raise NotDeterminationMaker(payload.kind)
         case = await self._case(repatriation)
         if payload.kind is DeterminationKind.BEST_INTERESTS and not case.is_child:
-            raise ValidationProblem(
-                "kind", "A best-interests determination is made for a child's return."
-            )
+            raise BestInterestsForChildOnly()
         _still_under_way(repatriation)
         await self._change(repatriation, {"updated_at": now})
-        self.session.add(
+        self.repatriations.add(
             RepatriationDetermination(
                 id=uuid.uuid4(),
                 repatriation_id=repatriation.id,
@@ -440,10 +442,11 @@ class RepatriationService:
             )
         )
         self.repatriations.join(repatriation, {principal.organisation_id})
-        return await self._reloaded(repatriation)
+        return await self._reloaded(principal, repatriation)
 
     async def cancel(
         self,
+        principal: Principal,
         repatriation: Repatriation,
         reason: str,
         now: datetime,
@@ -456,7 +459,7 @@ class RepatriationService:
             repatriation,
             {"status": RepatriationStatus.CANCELLED, "cancel_reason": reason, "updated_at": now},
         )
-        return await self._reloaded(repatriation)
+        return await self._reloaded(principal, repatriation)
 
     # --- the overdue job
 
@@ -467,7 +470,7 @@ class RepatriationService:
         once: only the call whose conditional update wins announces it."""
         if not await self.repatriations.flag_overdue(repatriation_id, step, due_at, now):
             return False
-        repatriation = await self.repatriations.get(repatriation_id)
+        repatriation = await self.repatriations.by_id(repatriation_id)
         assert repatriation is not None
         case = await self.cases.cases.newest(repatriation.case_id)
         county = case.county if case is not None else None
@@ -496,15 +499,18 @@ class RepatriationService:
     # --- reading
 
     async def get(self, principal: Principal, repatriation_id: uuid.UUID) -> Repatriation:
-        repatriation = await self.repatriations.get_visible(principal, repatriation_id)
+        """The repatriation if `principal` may see it (404 otherwise): the load-and-authorise
+        step of every route on one."""
+        repatriation = await self.repatriations.get(principal, repatriation_id)
         if repatriation is None:
-            raise NotFound("The repatriation does not exist or lies outside your scope.")
+            raise RepatriationNotFound()
         return repatriation
 
     async def page(
         self, principal: Principal, filters: RepatriationFilters, page: PageParams, now: datetime
     ) -> tuple[list[RepatriationOut], str | None]:
-        rows, cursor = await self.repatriations.page(principal, filters, page, now)
+        listed = self.repatriations.listed(principal, filters, now)
+        rows, cursor = await self.repatriations.page(listed, page, key=Repatriation.created_at)
         return await self.views(rows, now), cursor
 
     async def views(
@@ -534,14 +540,13 @@ class RepatriationService:
 
     async def _change(self, repatriation: Repatriation, values: Mapping[str, Any]) -> None:
         if not await self.repatriations.change(repatriation, values):
-            raise Problem("The repatriation changed meanwhile; read it again.", slug="conflict")
+            raise ChangedMeanwhile("repatriation")
 
     async def _reschedule(self, repatriation: Repatriation, done: Mapping[Step, datetime]) -> None:
         """Count the pending steps' due dates from the completions so far."""
         due = procedure.due_dates(repatriation.created_at, self.targets, completed=done)
-        for step in STEPS:
-            if step not in done:
-                await self.repatriations.move_due(repatriation.id, step, due[step])
+        pending: dict[str, datetime] = {s: due[s] for s in STEPS if s not in done}
+        await self.repatriations.move_due(repatriation.id, pending)
 
     async def _announce_step(
         self, repatriation: Repatriation, step: Step, status: RepatriationStatus
@@ -557,49 +562,27 @@ class RepatriationService:
             },
         )
 
-    async def _reloaded(self, repatriation: Repatriation) -> Repatriation:
+    async def _reloaded(self, principal: Principal, repatriation: Repatriation) -> Repatriation:
+        """The repatriation as the change left it, read again whole."""
         await self.repatriations.flush()
-        fresh = await self.repatriations.get(repatriation.id)
+        fresh = await self.repatriations.get(principal, repatriation.id, fresh=True)
         assert fresh is not None
         return fresh
 
 
-_BLOCKS: Mapping[str, str] = {
-    procedure.PRE_RETURN_ASSESSMENT_REQUIRED: "No pre-return risk assessment is known.",
-    procedure.MITIGATION_PLAN_REQUIRED: (
-        "The pre-return risk is high: travel waits for a coordinator's mitigation plan made "
-        "after the assessment."
-    ),
-    procedure.BEST_INTERESTS_DETERMINATION_REQUIRED: (
-        "The pre-return risk is high: a child travels only on a best-interests determination "
-        "in favour, by child protection, made after the assessment."
-    ),
-}
-
-
-def _requirements(step: Step, is_child: bool) -> tuple[Requirement, ...]:
-    rule = procedure.RULES[step]
-    return rule.requires_for_child if is_child else rule.requires_for_adult
-
-
-def _not_performer(step: Step) -> Forbidden:
-    return Forbidden(f"{step} is not among the steps your role and organisation complete.")
-
-
 def _still_under_way(repatriation: Repatriation) -> None:
     if repatriation.status not in ACTIVE_STATUSES:
-        raise Problem(f"The repatriation is {repatriation.status}.", slug="illegal-transition")
+        raise RepatriationEnded(repatriation.status)
 
 
-def _only_this_steps_evidence(step: Step, body: StepCompletion, case: CaseFacts) -> None:
+def _only_this_steps_evidence(step: Step, body: StepCompletion, is_child: bool) -> None:
     """Evidence given for another step is refused rather than ignored (422 on the field)."""
-    for field, owner in _EVIDENCE_STEP.items():
-        if getattr(body, field) is not None and owner is not step:
-            raise ValidationProblem(field, f"{field} is evidence of {owner} only.")
-    if body.consent_id is not None and case.is_child:
-        raise ValidationProblem(
-            "consent_id", "A child's return rests on a best-interests determination, not consent."
-        )
+    given = {field for field, value in body if value is not None}
+    misplaced = procedure.misplaced_evidence(step, given)
+    if misplaced is not None:
+        raise EvidenceOfAnotherStep(misplaced, procedure.EVIDENCE_STEP[misplaced])
+    if body.consent_id is not None and is_child:
+        raise ConsentNotForChild()
 
 
 def _latest(
