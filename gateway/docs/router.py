@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
+from gateway.docs.exceptions import NoSuchFile, NoSuchProblemType
 from gateway.docs.merge import merge_documents
 from gateway.docs.pages import (
     SWAGGER_FILES,
@@ -18,7 +19,7 @@ from gateway.docs.pages import (
 )
 from gateway.forwarding.routes import API_PREFIX
 from gateway.state import gateway_state
-from shared.errors import PROBLEM_TYPES, NotFound
+from shared.errors import PROBLEM_TYPES
 
 DOCUMENT_PATH = API_PREFIX + "/openapi.json"
 _STATIC_PREFIX = "/docs/static"
@@ -75,7 +76,7 @@ async def docs() -> HTMLResponse:
 @router.get(_STATIC_PREFIX + "/{name}")
 async def docs_static(name: str) -> FileResponse:
     if name not in SWAGGER_FILES:
-        raise NotFound("No such file.")
+        raise NoSuchFile()
     return FileResponse(swagger_static_dir() / name)
 
 
@@ -90,7 +91,7 @@ async def problem_types(request: Request) -> Response:
 async def problem_type(slug: str, request: Request) -> Response:
     problem = PROBLEM_TYPES.get(slug)
     if problem is None:
-        raise NotFound("No such problem type.")
+        raise NoSuchProblemType()
     if _wants_html(request):
         return HTMLResponse(problem_page(problem))
     return JSONResponse(_problem_json(slug))
