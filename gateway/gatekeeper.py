@@ -14,13 +14,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gateway.identity.exceptions import AccountDisabled, TokenRevokedByChange
+from gateway.identity.exceptions import AccountNotActive
 from gateway.identity.repository import AccountState
 from gateway.identity.service import AccountService
 from gateway.ratelimit.service import RateLimit
 from gateway.state import gateway_state
 from shared.auth.deps import current_principal
 from shared.auth.principal import Principal
+from shared.auth.revocations import TokenRevoked
 from shared.db import Database, utcnow
 from shared.errors import Problem
 
@@ -52,9 +53,9 @@ async def _admit(request: Request) -> Principal:
 
         account = await state.accounts.get(principal.kind, principal.subject_id, load)
         if account is None or not account.active:
-            raise AccountDisabled()
+            raise AccountNotActive()
         if principal.issued_at < account.tokens_not_before.timestamp():
-            raise TokenRevokedByChange()
+            raise TokenRevoked()
     if state.settings.rate_limit:
         await RateLimit(database, state.settings.rate_limit).count(principal.subject_id, utcnow())
     return principal

@@ -99,6 +99,11 @@ class BodySizeLimit:
         await response(scope, receive, send)
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__("The database does not answer.")
+
+
 class _TooLarge(HTTPException):
     """Raised from the body's `receive`: an `HTTPException`, so that FastAPI, reading the
     body for a route, lets it through as the 413 it is instead of a parse error."""
@@ -308,7 +313,7 @@ def create_service_app(
         try:
             await asyncio.wait_for(database.ping(), timeout=2.0)
         except Exception as exc:
-            raise ServiceUnavailable("The database does not answer.") from exc
+            raise DatabaseUnavailable() from exc
         if parts.readiness is not None:
             await parts.readiness(request)
         return {"status": "ok"}

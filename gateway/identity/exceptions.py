@@ -44,14 +44,9 @@ class SelfLockout(Conflict):
         super().__init__("Administrators cannot disable themselves or drop their own admin role.")
 
 
-class AccountDisabled(Unauthenticated):
+class AccountNotActive(Unauthenticated):
     def __init__(self) -> None:
         super().__init__("The token's account is disabled or no longer exists.")
-
-
-class TokenRevokedByChange(Unauthenticated):
-    def __init__(self) -> None:
-        super().__init__("The token was revoked by a change to its account.")
 
 
 class BadRequestSignature(Unauthenticated):
