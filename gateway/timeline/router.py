@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from gateway.forwarding.forwarder import Headers
 from gateway.gatekeeper import Authenticated
 from gateway.timeline.dependencies import Timelines
-from gateway.timeline.service import CaseTimeline
+from gateway.timeline.schemas import CaseTimeline
 from shared.errors import error_responses
 from shared.requests import current_request_id
 

@@ -13,28 +13,15 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
-
-from pydantic import BaseModel, Field
 
 from gateway.forwarding.exceptions import PartUnavailable
 from gateway.forwarding.forwarder import Forwarder, Headers
 from gateway.timeline.exceptions import CaseNotFound, CaseNotReadable
+from gateway.timeline.schemas import CaseTimeline, EntryKind, SummaryValue, TimelineEntry
 from shared.errors import Problem
 
-EntryKind = Literal[
-    "screening",
-    "decision",
-    "consent",
-    "consent_withdrawn",
-    "risk_assessment",
-    "referral",
-    "referral_status",
-    "repatriation_step",
-]
-SummaryValue = str | int | bool | list[str] | None
 # Items per page asked of a part, and how many pages of one list are followed at most.
 PAGE_LIMIT = 200
 MAX_PAGES = 10
@@ -54,29 +41,6 @@ _KIND_ORDER: Mapping[str, int] = {
         )
     )
 }
-
-
-class TimelineEntry(BaseModel):
-    """One event of the case; `summary` holds a few coded fields, never personal data
-    nor free text."""
-
-    at: datetime
-    kind: EntryKind
-    id: uuid.UUID = Field(
-        description="The screening, decision, consent, assessment, "
-        "referral or repatriation the entry is about"
-    )
-    summary: dict[str, SummaryValue]
-
-
-class CaseTimeline(BaseModel):
-    """What the caller may see of a case's life, oldest first."""
-
-    case_id: uuid.UUID
-    entries: list[TimelineEntry]
-    incomplete: list[str] = Field(
-        description="The parts whose entries may be missing: down, slow or failing"
-    )
 
 
 @dataclass(frozen=True)
