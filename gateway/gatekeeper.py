@@ -10,20 +10,20 @@ A request is admitted once: the first check (the idempotency layer's, or the rou
 the answer to every later one, so it is looked up and counted once.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gateway.identity.repository import AccountState, IdentityRepository
-from gateway.ratelimit.repository import RateWindowRepository
+from gateway.identity.exceptions import AccountNotActive
+from gateway.identity.repository import AccountState
+from gateway.identity.service import AccountService
+from gateway.ratelimit.service import RateLimit
 from gateway.state import gateway_state
 from shared.auth.deps import current_principal
 from shared.auth.principal import Principal
+from shared.auth.revocations import TokenRevoked
 from shared.db import Database, utcnow
-from shared.errors import Problem, Unauthenticated
-
-_WINDOW_SECONDS = 60
+from shared.errors import Problem
 
 
 async def authenticate(request: Request) -> Principal:
@@ -49,35 +49,16 @@ async def _admit(request: Request) -> Principal:
             # A short session of its own: a forwarded request must not hold a connection
             # while the service answers.
             async with database.sessions() as session:
-                return await IdentityRepository(session).account_state(
-                    principal.kind, principal.subject_id
-                )
+                return await AccountService(session).state(principal.kind, principal.subject_id)
 
         account = await state.accounts.get(principal.kind, principal.subject_id, load)
         if account is None or not account.active:
-            raise Unauthenticated("The token's account is disabled or no longer exists.")
+            raise AccountNotActive()
         if principal.issued_at < account.tokens_not_before.timestamp():
-            raise Unauthenticated("The token was revoked by a change to its account.")
-    limit = state.settings.rate_limit
-    if limit:
-        now = utcnow()
-        async with database.sessions() as session:
-            requests = await RateWindowRepository(session).count(
-                principal.subject_id, _window_start(now)
-            )
-            await session.commit()
-        if requests > limit:
-            retry_after = _WINDOW_SECONDS - int(now.timestamp()) % _WINDOW_SECONDS
-            raise Problem(
-                f"More than {limit} requests in a minute.",
-                slug="rate-limited",
-                headers={"Retry-After": str(retry_after)},
-            )
+            raise TokenRevoked()
+    if state.settings.rate_limit:
+        await RateLimit(database, state.settings.rate_limit).count(principal.subject_id, utcnow())
     return principal
-
-
-def _window_start(now: datetime) -> datetime:
-    return now.replace(second=0, microsecond=0)
 
 
 Authenticated = Annotated[Principal, Depends(authenticate)]

@@ -25,12 +25,12 @@ from shared.client import ServiceClient
 from shared.db import Database
 from shared.errors import (
     PROBLEM_MEDIA_TYPE,
-    PROBLEM_TYPES,
+    Problem,
     ProblemDetail,
     ServiceUnavailable,
     UnexpectedErrors,
     install_error_handlers,
-    problem_response,
+    render_problem,
 )
 from shared.events.inbox import Handler, Inbox, inbox_router
 from shared.events.outbox import Outbox
@@ -57,6 +57,13 @@ Job = tuple[float, Callable[[FastAPI], Awaitable[Any]]]
 def operation_id(route: APIRoute) -> str:
     """Stable operationIds for generated SDKs: the route function's name."""
     return route.name
+
+
+class PayloadTooLarge(Problem):
+    slug = "payload-too-large"
+
+    def __init__(self) -> None:
+        super().__init__(f"The body may not exceed {MAX_BODY_BYTES} bytes.")
 
 
 class BodySizeLimit:
@@ -92,11 +99,12 @@ class BodySizeLimit:
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
-        problem = PROBLEM_TYPES["payload-too-large"]
-        response = problem_response(
-            scope["path"], problem, f"The body may not exceed {MAX_BODY_BYTES} bytes."
-        )
-        await response(scope, receive, send)
+        await render_problem(PayloadTooLarge(), scope["path"])(scope, receive, send)
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__("The database does not answer.")
 
 
 class _TooLarge(HTTPException):
@@ -308,7 +316,7 @@ def create_service_app(
         try:
             await asyncio.wait_for(database.ping(), timeout=2.0)
         except Exception as exc:
-            raise ServiceUnavailable("The database does not answer.") from exc
+            raise DatabaseUnavailable() from exc
         if parts.readiness is not None:
             await parts.readiness(request)
         return {"status": "ok"}

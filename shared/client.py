@@ -11,6 +11,28 @@ from shared.http import HttpClient, InvalidTarget, Unreachable
 from shared.requests import REQUEST_ID_HEADER, current_request_id
 
 
+class ServiceUnreachable(ServiceUnavailable):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The {name} service cannot be reached.")
+
+
+class ServiceFailing(ServiceUnavailable):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The {name} service is failing.")
+
+
+class UnexpectedAnswer(ServiceUnavailable):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The {name} service gave an unexpected answer.")
+
+
+class LookupRefused(NotFound):
+    """The other part refused the caller's lookup (a 4xx other than 404)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The {name} service refused the lookup.")
+
+
 class ServiceClient:
     """Lookups in one other part of the suite, through the app's pooled HTTP client."""
 
@@ -31,14 +53,14 @@ class ServiceClient:
         try:
             answer = await self._client.send("GET", url, headers)
         except (Unreachable, InvalidTarget) as exc:
-            raise ServiceUnavailable(f"The {self.name} service cannot be reached.") from exc
+            raise ServiceUnreachable(self.name) from exc
         if answer.status == 404:
             return None
         if answer.status >= 500:
-            raise ServiceUnavailable(f"The {self.name} service is failing.")
+            raise ServiceFailing(self.name)
         if answer.status >= 400:
-            raise NotFound(f"The {self.name} service refused the lookup.")
+            raise LookupRefused(self.name)
         try:
             return json.loads(answer.body)
         except ValueError as exc:
-            raise ServiceUnavailable(f"The {self.name} service gave an unexpected answer.") from exc
+            raise UnexpectedAnswer(self.name) from exc

@@ -11,6 +11,11 @@ from fastapi import Header, Response
 from shared.errors import PreconditionFailed
 
 
+class ETagMismatch(PreconditionFailed):
+    def __init__(self) -> None:
+        super().__init__("The resource changed since it was read; read it again.")
+
+
 def etag(resource_id: object, version: int) -> str:
     return f'"{resource_id}-{version}"'
 
@@ -26,7 +31,7 @@ def check_if_match(if_match: str | None, resource_id: object, version: int) -> N
     current = etag(resource_id, version)
     candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if "*" not in candidates and current not in candidates:
-        raise PreconditionFailed("The resource changed since it was read; read it again.")
+        raise ETagMismatch()
 
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=512)]

@@ -182,6 +182,16 @@ class RequestMetrics:
             self.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
 
 
+class MetricsOff(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Metrics are off: set the part's metrics token to scrape them.")
+
+
+class MetricsTokenRequired(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The metrics token is required.")
+
+
 def metrics_endpoint(
     metrics: Metrics, database: Database, token: str | None
 ) -> Callable[[Request], Awaitable[Response]]:
@@ -190,10 +200,10 @@ def metrics_endpoint(
 
     async def serve(request: Request) -> Response:
         if expected is None:
-            raise NotFound("Metrics are off: set the part's metrics token to scrape them.")
+            raise MetricsOff()
         given = request.headers.get("authorization", "").encode("latin-1")
         if not hmac.compare_digest(given, expected):
-            raise Unauthenticated("The metrics token is required.")
+            raise MetricsTokenRequired()
         return Response(await metrics.exposition(database), media_type=CONTENT_TYPE_LATEST)
 
     return serve

@@ -45,6 +45,11 @@ async def page_params(
 PageQuery = Annotated[PageParams, Depends(page_params)]
 
 
+class InvalidCursor(ValidationProblem):
+    def __init__(self) -> None:
+        super().__init__("cursor", "The cursor is not one this API issued.")
+
+
 def encode_cursor(key: datetime, row_id: uuid.UUID) -> str:
     raw = json.dumps([key.isoformat(), str(row_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -60,7 +65,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
             raise ValueError("naive cursor key")
         return when.astimezone(UTC), uuid.UUID(row_id)
     except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-        raise ValidationProblem("cursor", "The cursor is not one this API issued.") from exc
+        raise InvalidCursor() from exc
 
 
 async def paginate(

@@ -30,6 +30,21 @@ CSV_RESPONSE: Final[dict[int | str, dict[str, Any]]] = {
 D = TypeVar("D", bound=str)
 
 
+class UnknownDimension(ValidationProblem):
+    def __init__(self, offered: Sequence[str]) -> None:
+        super().__init__("group_by", f"Each dimension must be one of {', '.join(offered)}.")
+
+
+class DimensionRepeated(ValidationProblem):
+    def __init__(self, dimension: str) -> None:
+        super().__init__("group_by", f"'{dimension}' is named twice.")
+
+
+class PeriodReversed(ValidationProblem):
+    def __init__(self) -> None:
+        super().__init__("to", "The period must not end before it starts.")
+
+
 def dimensions(group_by: str | None, offered: Sequence[D]) -> list[D]:
     """The dimensions named in `group_by` (comma-separated), each one of `offered`, once."""
     names = [name.strip() for name in group_by.split(",")] if group_by else []
@@ -37,18 +52,16 @@ def dimensions(group_by: str | None, offered: Sequence[D]) -> list[D]:
     for name in names:
         dimension = next((d for d in offered if d == name), None)
         if dimension is None:
-            raise ValidationProblem(
-                "group_by", f"Each dimension must be one of {', '.join(offered)}."
-            )
+            raise UnknownDimension(offered)
         if dimension in chosen:
-            raise ValidationProblem("group_by", f"'{dimension}' is named twice.")
+            raise DimensionRepeated(dimension)
         chosen.append(dimension)
     return chosen
 
 
 def check_period(first: date | None, last: date | None) -> None:
     if first is not None and last is not None and last < first:
-        raise ValidationProblem("to", "The period must not end before it starts.")
+        raise PeriodReversed()
 
 
 async def wants_csv(request: Request) -> bool:

@@ -18,6 +18,11 @@ from shared.errors import ServiceUnavailable
 from shared.events.outbox import PUBLISHED_FLAG, Outbox
 
 
+class ServiceNotConfigured(ServiceUnavailable):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The {name} service is not configured.")
+
+
 async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
     database = request.app.state.database
     async with database.sessions() as session:
@@ -45,5 +50,5 @@ AppOutbox = Annotated[Outbox, Depends(outbox)]
 def service_client(request: Request, name: str) -> ServiceClient:
     client: ServiceClient | None = request.app.state.clients.get(name)
     if client is None:
-        raise ServiceUnavailable(f"The {name} service is not configured.")
+        raise ServiceNotConfigured(name)
     return client

@@ -26,14 +26,14 @@ from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.audit.actions import Action, as_uuid, classify, refused_action
+from gateway.audit.exceptions import AccessNotRecorded, BadPurpose
 from gateway.audit.models import AuditEvent
 from gateway.state import GatewayState
 from shared.auth.principal import Principal
 from shared.db import utcnow
-from shared.errors import Problem, ServiceUnavailable, ValidationProblem, render_problem
+from shared.errors import Problem, render_problem
 from shared.requests import current_request_id
 
-PURPOSE_HEADER = "X-Purpose"
 PURPOSE_MAX_LENGTH = 200
 SIGN_IN_REFUSED = "auth.token.refused"
 _REFUSALS = frozenset({401, 403})
@@ -95,37 +95,28 @@ class AuditTrail:
                 extra={"status": event.status, "path": event.path, "method": event.method},
             )
             if action is not None and action.fail_closed:
-                unavailable = ServiceUnavailable(
-                    "The access could not be recorded in the audit log, so the data is not "
-                    "returned; retry later.",
-                    headers={"Retry-After": "5"},
-                )
-                await render_problem(unavailable, scope["path"])(scope, receive, send)
+                await render_problem(AccessNotRecorded(), scope["path"])(scope, receive, send)
                 return
         for message in held:
             await send(message)
 
 
 def declared_purpose(headers: Sequence[tuple[bytes, bytes]]) -> str | None:
-    """The `X-Purpose` a client declared, or None; a `Problem` (422) when malformed."""
+    """The `X-Purpose` a client declared, or None; `BadPurpose` (422) when malformed."""
     values = [value for name, value in headers if name == b"x-purpose"]
     if not values:
         return None
     if len(values) > 1:
-        raise _bad_purpose("Send one X-Purpose header.")
+        raise BadPurpose("Send one X-Purpose header.")
     try:
         purpose = values[0].decode("utf-8").strip()
     except UnicodeDecodeError as exc:
-        raise _bad_purpose("X-Purpose must be UTF-8 text.") from exc
+        raise BadPurpose("X-Purpose must be UTF-8 text.") from exc
     if len(purpose) > PURPOSE_MAX_LENGTH:
-        raise _bad_purpose(f"X-Purpose may have at most {PURPOSE_MAX_LENGTH} characters.")
+        raise BadPurpose(f"X-Purpose may have at most {PURPOSE_MAX_LENGTH} characters.")
     if any(unicodedata.category(c).startswith("C") for c in purpose):
-        raise _bad_purpose("X-Purpose may not contain control or invisible characters.")
+        raise BadPurpose("X-Purpose may not contain control or invisible characters.")
     return purpose or None
-
-
-def _bad_purpose(message: str) -> Problem:
-    return ValidationProblem(PURPOSE_HEADER, message)
 
 
 def audit_event(

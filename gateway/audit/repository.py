@@ -1,5 +1,9 @@
 """Every query on the audit log: appending to the chain, the filtered list, the chain in
-order for verification."""
+order for verification.
+
+The log is read by holders of `read_audit` (coordinators, auditors), who read all of it:
+the repository keeps the default `visible`, every event, behind the route's permission.
+"""
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -8,11 +12,12 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Select, Table, bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.audit.chain import event_hash
 from gateway.audit.models import HEAD_ROW_ID, AuditChainHead, AuditEvent
-from shared.pagination import PageParams, paginate
+from shared.auth.principal import Principal
+from shared.pagination import PageParams
+from shared.repository import Repository
 
 _VERIFY_BATCH = 1000
 _HEAD = cast(Table, AuditChainHead.__table__)
@@ -42,9 +47,9 @@ class AuditFilters:
     until: datetime | None = None
 
 
-class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AuditRepository(Repository[AuditEvent]):
+    model = AuditEvent
+    resource = "audit event"
 
     async def append(self, events: Sequence[AuditEvent]) -> None:
         """Chain `events`, in order, after the last one and store them (their sequence,
@@ -67,23 +72,19 @@ class AuditRepository:
         await self.session.execute(_INSERT, [_row(event) for event in events])
         await self.session.execute(_SET_HASH, {"head": HEAD_ROW_ID, "hash": previous})
 
-    async def page(
-        self, filters: AuditFilters, page: PageParams
+    async def matching(
+        self, principal: Principal, filters: AuditFilters, page: PageParams
     ) -> tuple[Sequence[AuditEvent], str | None]:
-        """The events matching `filters`, newest first."""
-        return await paginate(
-            self.session,
-            self._matching(filters),
+        """The events `principal` may see matching `filters`, newest first."""
+        return await self.page(
+            self._filtered(self.visible(principal), filters),
             page,
             key=AuditEvent.occurred_at,
-            row_id=AuditEvent.id,
-            key_of=lambda event: (event.occurred_at, event.id),
             descending=True,
         )
 
     @staticmethod
-    def _matching(filters: AuditFilters) -> Select[AuditEvent]:
-        statement = select(AuditEvent)
+    def _filtered(statement: Select[AuditEvent], filters: AuditFilters) -> Select[AuditEvent]:
         if filters.case_id is not None:
             statement = statement.where(AuditEvent.case_id == filters.case_id)
         if filters.actor_id is not None:

@@ -9,22 +9,16 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime, StringConstraints
 
 from gateway.audit.actions import as_uuid
+from gateway.audit.dependencies import Audit, AuditReader
+from gateway.audit.exceptions import PeriodReversed, TimeOutOfRange
 from gateway.audit.repository import AuditFilters
 from gateway.audit.schemas import AuditEventOut, AuditEventPage, ChainVerification
-from gateway.audit.service import AuditService
 from gateway.gatekeeper import authenticate
 from shared.auth.deps import require
 from shared.auth.policy import Permission
-from shared.errors import ValidationProblem, error_responses
+from shared.errors import error_responses
 from shared.pagination import PageQuery
-from shared.web import Session
 
-
-async def audit_service(session: Session) -> AuditService:
-    return AuditService(session)
-
-
-Audit = Annotated[AuditService, Depends(audit_service)]
 # Printable text only: a NUL or another control character matches nothing stored (and
 # PostgreSQL refuses a NUL outright).
 Actor = Annotated[
@@ -46,6 +40,7 @@ router = APIRouter(
 @router.get("")
 async def list_audit_events(
     audit: Audit,
+    reader: AuditReader,
     page: PageQuery,
     case_id: Annotated[uuid.UUID | None, Query(description="Events about this case")] = None,
     actor: Annotated[
@@ -65,7 +60,7 @@ async def list_audit_events(
     """The audit log, newest first."""
     since, until = _utc(from_, "from"), _utc(to, "to")
     if since is not None and until is not None and until < since:
-        raise ValidationProblem("to", "must not be earlier than 'from'")
+        raise PeriodReversed()
     actor_id = as_uuid(actor)
     filters = AuditFilters(
         case_id=case_id,
@@ -75,7 +70,7 @@ async def list_audit_events(
         since=since,
         until=until,
     )
-    events, cursor = await audit.page(filters, page)
+    events, cursor = await audit.events(reader, filters, page)
     return AuditEventPage(
         items=[AuditEventOut.model_validate(event) for event in events], next_cursor=cursor
     )
@@ -93,4 +88,4 @@ def _utc(value: datetime | None, field: str) -> datetime | None:
     try:
         return None if value is None else value.astimezone(UTC)
     except OverflowError as exc:
-        raise ValidationProblem(field, "is out of range") from exc
+        raise TimeOutOfRange(field) from exc

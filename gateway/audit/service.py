@@ -10,6 +10,7 @@ from gateway.audit.chain import ChainCheck
 from gateway.audit.models import AuditEvent
 from gateway.audit.repository import AuditFilters, AuditRepository
 from gateway.audit.schemas import ChainVerification
+from shared.auth.principal import Principal
 from shared.db import Database
 from shared.pagination import PageParams
 
@@ -53,10 +54,11 @@ class AuditService:
     def __init__(self, session: AsyncSession) -> None:
         self.repository = AuditRepository(session)
 
-    async def page(
-        self, filters: AuditFilters, page: PageParams
+    async def events(
+        self, principal: Principal, filters: AuditFilters, page: PageParams
     ) -> tuple[Sequence[AuditEvent], str | None]:
-        return await self.repository.page(filters, page)
+        """The events `principal` may read that match `filters`, newest first."""
+        return await self.repository.matching(principal, filters, page)
 
     async def verify(self) -> ChainVerification:
         """Recompute the whole chain up to its head as it stands now."""

@@ -8,17 +8,10 @@ problem+json) — never a hang, never a 500, never the service's address in the 
 
 from collections.abc import Mapping
 
-from shared.errors import NotFound, ServiceUnavailable
+from gateway.forwarding.exceptions import NoSuchPath, PartUnavailable
 from shared.http import Answer, Headers, HttpClient, InvalidTarget, Unreachable
 
-__all__ = ["Answer", "Forwarder", "Headers", "PartUnavailable"]
-
-
-class PartUnavailable(ServiceUnavailable):
-    def __init__(self, part: str) -> None:
-        super().__init__(
-            f"The {part} service is unavailable; retry later.", headers={"Retry-After": "5"}
-        )
+__all__ = ["Answer", "Forwarder", "Headers"]
 
 
 class Forwarder:
@@ -48,7 +41,7 @@ class Forwarder:
                 method, base + target, headers, body, deadline=deadline or self._timeout
             )
         except InvalidTarget as exc:
-            raise NotFound("No such path.") from exc
+            raise NoSuchPath() from exc
         except Unreachable as exc:
             raise PartUnavailable(part) from exc
         return _relative_location(answer, base)

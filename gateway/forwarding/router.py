@@ -10,11 +10,11 @@ import asyncio
 from fastapi import APIRouter, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.forwarding.forwarder import PartUnavailable
+from gateway.forwarding.exceptions import NoSuchPath, PartsNotReady, PartUnavailable
 from gateway.forwarding.routes import API_PREFIX
 from gateway.gatekeeper import authenticate
 from gateway.state import GatewayState, gateway_state
-from shared.errors import NotFound, Problem, ServiceUnavailable, render_problem
+from shared.errors import Problem, render_problem
 from shared.metrics import ROUTE_TEMPLATE_KEY
 from shared.requests import current_request_id
 
@@ -59,7 +59,7 @@ async def forward(request: Request) -> Response:
     scope = request.scope
     part = state.routes.part_for(scope["path"])
     if part is None:
-        raise NotFound("No such path.")
+        raise NoSuchPath()
     headers = [
         (name, value) for name, value in scope["headers"] if name in FORWARDED_REQUEST_HEADERS
     ]
@@ -127,17 +127,8 @@ async def readiness(request: Request) -> None:
         return upstream.status == 200
 
     answers = await asyncio.gather(*(ready(part) for part in parts))
-    down = [part for part, ok in zip(parts, answers, strict=True) if not ok]
-    if down:
-        raise ServiceUnavailable(
-            f"Not ready: {', '.join(down)}.",
-            extra={
-                "parts": {
-                    part: "ok" if ok else "unavailable"
-                    for part, ok in zip(parts, answers, strict=True)
-                }
-            },
-        )
+    if not all(answers):
+        raise PartsNotReady(dict(zip(parts, answers, strict=True)))
 
 
 router = APIRouter()

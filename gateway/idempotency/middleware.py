@@ -19,11 +19,12 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.gatekeeper import authenticate
-from gateway.idempotency.service import KEY_HEADER, Replay, Started
+from gateway.idempotency.exceptions import MalformedIdempotencyKey
+from gateway.idempotency.service import Replay, Started
 from gateway.state import GatewayState
 from gateway.tokens.router import TOKEN_PATH
 from shared.db import utcnow
-from shared.errors import Problem, ValidationProblem, render_problem
+from shared.errors import Problem, render_problem
 
 _COVERED_PREFIX = "/api/v1/"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}")
@@ -139,12 +140,10 @@ def idempotency_key(values: Sequence[bytes]) -> str:
     """The key, or a 422 naming the header: one value of 1 to 255 printable ASCII
     characters, not all blank."""
     if len(values) != 1:
-        raise ValidationProblem(KEY_HEADER, "Send one Idempotency-Key header.")
+        raise MalformedIdempotencyKey("Send one Idempotency-Key header.")
     key = values[0].decode("latin-1")
     if not _KEY.fullmatch(key) or not key.strip():
-        raise ValidationProblem(
-            KEY_HEADER, "must be 1 to 255 printable ASCII characters, not all blank"
-        )
+        raise MalformedIdempotencyKey("must be 1 to 255 printable ASCII characters, not all blank")
     return key
 
 

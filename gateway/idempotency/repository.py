@@ -4,15 +4,14 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import CursorResult, and_, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.idempotency.models import IdempotencyRecord, RecordState
 from shared.db import dialect_insert, new_id
+from shared.repository import Repository
 
 
-class IdempotencyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class IdempotencyRepository(Repository[IdempotencyRecord]):
+    model = IdempotencyRecord
 
     async def claim(
         self,

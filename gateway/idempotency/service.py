@@ -14,40 +14,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from gateway.idempotency.exceptions import AnswerNotKept, IdempotencyKeyInUse, IdempotencyKeyReused
 from gateway.idempotency.models import RecordState
 from gateway.idempotency.repository import IdempotencyRepository
 from shared.db import Database
-from shared.errors import Conflict, FieldError, Problem
 
-KEY_HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(hours=24)
 # A claim that sees its (principal, key) vanish (released meanwhile) tries again, this often.
 _CLAIM_ATTEMPTS = 3
-
-
-class IdempotencyKeyReused(Problem):
-    slug = "idempotency-key-reused"
-
-    def __init__(self) -> None:
-        message = "This Idempotency-Key was sent with another request (method, path or body)."
-        super().__init__(message, errors=[FieldError(KEY_HEADER, message)])
-
-
-class IdempotencyKeyInUse(Problem):
-    slug = "idempotency-key-in-use"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "A request with this Idempotency-Key is in progress.", headers={"Retry-After": "1"}
-        )
-
-
-class AnswerNotKept(Conflict):
-    def __init__(self) -> None:
-        super().__init__(
-            "The request with this Idempotency-Key was done; its answer showed a secret once "
-            "and was not kept, so it cannot be replayed."
-        )
 
 
 @dataclass(frozen=True)

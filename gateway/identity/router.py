@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from gateway.gatekeeper import authenticate
+from gateway.identity.dependencies import Accounts, Administrator
+from gateway.identity.exceptions import BadRequestSignature
 from gateway.identity.models import ApiClient, Organisation, User
-from gateway.identity.repository import IdentityRepository
 from gateway.identity.schemas import (
     ClientCreate,
     ClientCreated,
@@ -25,7 +26,6 @@ from gateway.identity.schemas import (
     UserPage,
     UserUpdate,
 )
-from gateway.identity.service import AccountService
 from gateway.state import gateway_state
 from shared.auth.deps import CurrentPrincipal, require
 from shared.auth.policy import OrganisationKind, Permission
@@ -37,18 +37,11 @@ from shared.auth.revocations import (
     signature_valid,
 )
 from shared.db import utcnow
-from shared.errors import Unauthenticated, error_responses
+from shared.errors import error_responses
 from shared.fields import CountyOrNational
 from shared.pagination import PageQuery
 from shared.signing import SIGNATURE_HEADER
-from shared.web import Session
 
-
-async def account_service(session: Session, request: Request) -> AccountService:
-    return AccountService(session, gateway_state(request).accounts)
-
-
-Accounts = Annotated[AccountService, Depends(account_service)]
 _AUTHENTICATED = [Depends(authenticate)]
 _ADMIN = [*_AUTHENTICATED, Depends(require(Permission.MANAGE_ACCOUNTS))]
 
@@ -124,25 +117,30 @@ async def create_organisation(
 @organisations_router.get("")
 async def list_organisations(
     accounts: Accounts,
+    admin: Administrator,
     page: PageQuery,
     kind: OrganisationKind | None = None,
     county: Annotated[CountyOrNational | None, Query()] = None,
 ) -> OrganisationPage:
-    rows, cursor = await accounts.organisations(page, kind=kind, county=county)
+    rows, cursor = await accounts.list_organisations(admin, page, kind=kind, county=county)
     return OrganisationPage(items=[_organisation_out(row) for row in rows], next_cursor=cursor)
 
 
 @organisations_router.get("/{organisation_id}", responses=error_responses(404))
-async def get_organisation(organisation_id: uuid.UUID, accounts: Accounts) -> OrganisationOut:
-    return _organisation_out(await accounts.organisation(organisation_id))
+async def get_organisation(
+    organisation_id: uuid.UUID, accounts: Accounts, admin: Administrator
+) -> OrganisationOut:
+    return _organisation_out(await accounts.organisation(admin, organisation_id))
 
 
 users_router = _admin_router("users")
 
 
 @users_router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
-async def create_user(data: UserCreate, accounts: Accounts, response: Response) -> UserOut:
-    user = await accounts.create_user(data, utcnow())
+async def create_user(
+    data: UserCreate, accounts: Accounts, admin: Administrator, response: Response
+) -> UserOut:
+    user = await accounts.create_user(data, admin, utcnow())
     response.headers["Location"] = f"/api/v1/users/{user.id}"
     return _user_out(user)
 
@@ -150,25 +148,28 @@ async def create_user(data: UserCreate, accounts: Accounts, response: Response) 
 @users_router.get("")
 async def list_users(
     accounts: Accounts,
+    admin: Administrator,
     page: PageQuery,
     organisation_id: uuid.UUID | None = None,
     active: bool | None = None,
 ) -> UserPage:
-    rows, cursor = await accounts.users(page, organisation_id=organisation_id, active=active)
+    rows, cursor = await accounts.list_users(
+        admin, page, organisation_id=organisation_id, active=active
+    )
     return UserPage(items=[_user_out(row) for row in rows], next_cursor=cursor)
 
 
 @users_router.get("/{user_id}", responses=error_responses(404))
-async def get_user(user_id: uuid.UUID, accounts: Accounts) -> UserOut:
-    return _user_out(await accounts.user(user_id))
+async def get_user(user_id: uuid.UUID, accounts: Accounts, admin: Administrator) -> UserOut:
+    return _user_out(await accounts.user(admin, user_id))
 
 
 @users_router.patch("/{user_id}", responses=error_responses(404, 409))
 async def update_user(
-    user_id: uuid.UUID, data: UserUpdate, accounts: Accounts, principal: CurrentPrincipal
+    user_id: uuid.UUID, data: UserUpdate, accounts: Accounts, admin: Administrator
 ) -> UserOut:
     """Change a user; a new password, new roles or `active: false` revoke its tokens."""
-    return _user_out(await accounts.update_user(user_id, data, principal, utcnow()))
+    return _user_out(await accounts.update_user(user_id, data, admin, utcnow()))
 
 
 clients_router = _admin_router("clients")
@@ -176,10 +177,10 @@ clients_router = _admin_router("clients")
 
 @clients_router.post("", status_code=status.HTTP_201_CREATED)
 async def create_client(
-    data: ClientCreate, accounts: Accounts, response: Response
+    data: ClientCreate, accounts: Accounts, admin: Administrator, response: Response
 ) -> ClientCreated:
     """Register an API client; its `client_secret` is in this answer only."""
-    client, secret = await accounts.create_client(data, utcnow())
+    client, secret = await accounts.create_client(data, admin, utcnow())
     response.headers["Location"] = f"/api/v1/clients/{client.id}"
     response.headers["Cache-Control"] = "no-store"
     return ClientCreated(**_client_out(client).model_dump(), client_secret=secret)
@@ -187,35 +188,40 @@ async def create_client(
 
 @clients_router.get("")
 async def list_clients(
-    accounts: Accounts, page: PageQuery, organisation_id: uuid.UUID | None = None
+    accounts: Accounts,
+    admin: Administrator,
+    page: PageQuery,
+    organisation_id: uuid.UUID | None = None,
 ) -> ClientPage:
-    rows, cursor = await accounts.clients(page, organisation_id=organisation_id)
+    rows, cursor = await accounts.list_clients(admin, page, organisation_id=organisation_id)
     return ClientPage(items=[_client_out(row) for row in rows], next_cursor=cursor)
 
 
 @clients_router.get("/{client_id}", responses=error_responses(404))
-async def get_client(client_id: uuid.UUID, accounts: Accounts) -> ClientOut:
-    return _client_out(await accounts.client(client_id))
+async def get_client(client_id: uuid.UUID, accounts: Accounts, admin: Administrator) -> ClientOut:
+    return _client_out(await accounts.client(admin, client_id))
 
 
 @clients_router.patch("/{client_id}", responses=error_responses(404))
-async def update_client(client_id: uuid.UUID, data: ClientUpdate, accounts: Accounts) -> ClientOut:
+async def update_client(
+    client_id: uuid.UUID, data: ClientUpdate, accounts: Accounts, admin: Administrator
+) -> ClientOut:
     """Change a client; new roles or `active: false` revoke its tokens."""
-    return _client_out(await accounts.update_client(client_id, data, utcnow()))
+    return _client_out(await accounts.update_client(client_id, data, admin, utcnow()))
 
 
 internal_router = APIRouter(include_in_schema=False)
 
 
 @internal_router.get(REVOCATIONS_PATH)
-async def list_revocations(request: Request, session: Session) -> RevocationList:
+async def list_revocations(request: Request, accounts: Accounts) -> RevocationList:
     """For the services (`shared/auth/revocations.py`): the accounts whose tokens were
     revoked within the horizon. Signed with the internal secret, as event deliveries are."""
     now = utcnow()
     secret = gateway_state(request).settings.internal_secret
     if not signature_valid(secret, request.headers.get(SIGNATURE_HEADER, ""), int(now.timestamp())):
-        raise Unauthenticated("The request signature is missing, wrong or too old.")
-    changed = await IdentityRepository(session).changed_since(now - HORIZON)
+        raise BadRequestSignature()
+    changed = await accounts.revoked_since(now - HORIZON)
     return RevocationList(
         accounts=[
             RevokedAccount(

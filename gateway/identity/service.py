@@ -15,8 +15,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.identity import credentials
 from gateway.identity.account_states import AccountStates
+from gateway.identity.exceptions import (
+    ApiClientNotFound,
+    OrganisationNotFound,
+    OrganisationNotRegistered,
+    SelfLockout,
+    UnknownOrganisation,
+    UsernameTaken,
+    UserNotFound,
+)
 from gateway.identity.models import ApiClient, Organisation, User
-from gateway.identity.repository import IdentityRepository
+from gateway.identity.repository import (
+    AccountState,
+    ApiClientRepository,
+    OrganisationRepository,
+    UserRepository,
+)
 from gateway.identity.schemas import (
     ClientCreate,
     ClientUpdate,
@@ -27,7 +41,6 @@ from gateway.identity.schemas import (
 from gateway.tokens.repository import RefreshTokenRepository
 from shared.auth.policy import NATIONAL, OrganisationKind, Role
 from shared.auth.principal import Principal
-from shared.errors import Conflict, NotFound, ValidationProblem
 from shared.pagination import PageParams
 
 BOOTSTRAP_USERNAME = "admin"
@@ -47,7 +60,9 @@ def tokens_valid_after_change(now: datetime) -> datetime:
 
 class AccountService:
     def __init__(self, session: AsyncSession, states: AccountStates | None = None) -> None:
-        self.repository = IdentityRepository(session)
+        self.organisations = OrganisationRepository(session)
+        self.users = UserRepository(session)
+        self.clients = ApiClientRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         # None where no token is checked (the bootstrap at startup).
         self.states = states
@@ -63,34 +78,42 @@ class AccountService:
         organisation = Organisation(
             name=data.name, kind=data.kind.value, county=data.county, created_at=now
         )
-        await self.repository.add(organisation)
+        self.organisations.add(organisation)
+        await self.organisations.flush()
         return organisation
 
-    async def organisation(self, organisation_id: uuid.UUID) -> Organisation:
-        organisation = await self.repository.organisation(organisation_id)
+    async def organisation(self, principal: Principal, organisation_id: uuid.UUID) -> Organisation:
+        organisation = await self.organisations.get(principal, organisation_id)
         if organisation is None:
-            raise NotFound("No such organisation.")
+            raise OrganisationNotFound()
         return organisation
 
-    async def organisations(
-        self, page: PageParams, *, kind: OrganisationKind | None, county: str | None
+    async def list_organisations(
+        self,
+        principal: Principal,
+        page: PageParams,
+        *,
+        kind: OrganisationKind | None,
+        county: str | None,
     ) -> tuple[Sequence[Organisation], str | None]:
-        return await self.repository.organisations(
-            page, kind=kind.value if kind else None, county=county
+        return await self.organisations.matching(
+            principal, page, kind=kind.value if kind else None, county=county
         )
 
-    async def _existing_organisation(self, organisation_id: uuid.UUID) -> Organisation:
-        organisation = await self.repository.organisation(organisation_id)
+    async def _existing_organisation(
+        self, principal: Principal, organisation_id: uuid.UUID
+    ) -> Organisation:
+        organisation = await self.organisations.get(principal, organisation_id)
         if organisation is None:
-            raise ValidationProblem("organisation_id", "No organisation has this id.")
+            raise UnknownOrganisation()
         return organisation
 
     # Users
 
-    async def create_user(self, data: UserCreate, now: datetime) -> User:
-        organisation = await self._existing_organisation(data.organisation_id)
-        if await self.repository.user_named(data.username) is not None:
-            raise _username_taken(data.username)
+    async def create_user(self, data: UserCreate, actor: Principal, now: datetime) -> User:
+        organisation = await self._existing_organisation(actor, data.organisation_id)
+        if await self.users.named(data.username) is not None:
+            raise UsernameTaken(data.username)
         user = User(
             username=data.username,
             full_name=data.full_name,
@@ -102,31 +125,39 @@ class AccountService:
             created_at=now,
             updated_at=now,
         )
+        self.users.add(user)
         try:
-            await self.repository.add(user)
+            await self.users.flush()
         except IntegrityError as exc:  # created concurrently under the same name
-            raise _username_taken(data.username) from exc
+            raise UsernameTaken(data.username) from exc
         return user
 
-    async def user(self, user_id: uuid.UUID) -> User:
-        user = await self.repository.user(user_id)
+    async def user(self, principal: Principal, user_id: uuid.UUID) -> User:
+        user = await self.users.get(principal, user_id)
         if user is None:
-            raise NotFound("No such user.")
+            raise UserNotFound()
         return user
 
-    async def users(
-        self, page: PageParams, *, organisation_id: uuid.UUID | None, active: bool | None
+    async def list_users(
+        self,
+        principal: Principal,
+        page: PageParams,
+        *,
+        organisation_id: uuid.UUID | None,
+        active: bool | None,
     ) -> tuple[Sequence[User], str | None]:
-        return await self.repository.users(page, organisation_id=organisation_id, active=active)
+        return await self.users.matching(
+            principal, page, organisation_id=organisation_id, active=active
+        )
 
     async def update_user(
         self, user_id: uuid.UUID, data: UserUpdate, actor: Principal, now: datetime
     ) -> User:
-        user = await self.user(user_id)
+        user = await self.user(actor, user_id)
         if user.id == actor.subject_id and (
             data.active is False or (data.roles is not None and Role.ADMIN not in data.roles)
         ):
-            raise Conflict("Administrators cannot disable themselves or drop their own admin role.")
+            raise SelfLockout()
         revoke = False
         if data.full_name is not None:
             user.full_name = data.full_name
@@ -144,14 +175,16 @@ class AccountService:
             self._revoke_tokens("user", user, now)
             await self.refresh_tokens.revoke_all_of(user.id, now)
         user.updated_at = now
-        await self.repository.session.flush()
+        await self.users.flush()
         return user
 
     # API clients
 
-    async def create_client(self, data: ClientCreate, now: datetime) -> tuple[ApiClient, str]:
+    async def create_client(
+        self, data: ClientCreate, actor: Principal, now: datetime
+    ) -> tuple[ApiClient, str]:
         """The new client and its secret, which is not kept and cannot be shown again."""
-        organisation = await self._existing_organisation(data.organisation_id)
+        organisation = await self._existing_organisation(actor, data.organisation_id)
         secret = credentials.new_secret()
         client = ApiClient(
             name=data.name,
@@ -163,24 +196,25 @@ class AccountService:
             created_at=now,
             updated_at=now,
         )
-        await self.repository.add(client)
+        self.clients.add(client)
+        await self.clients.flush()
         return client, secret
 
-    async def clients(
-        self, page: PageParams, *, organisation_id: uuid.UUID | None
+    async def list_clients(
+        self, principal: Principal, page: PageParams, *, organisation_id: uuid.UUID | None
     ) -> tuple[Sequence[ApiClient], str | None]:
-        return await self.repository.clients(page, organisation_id=organisation_id)
+        return await self.clients.matching(principal, page, organisation_id=organisation_id)
 
-    async def client(self, client_id: uuid.UUID) -> ApiClient:
-        client = await self.repository.client(client_id)
+    async def client(self, principal: Principal, client_id: uuid.UUID) -> ApiClient:
+        client = await self.clients.get(principal, client_id)
         if client is None:
-            raise NotFound("No such API client.")
+            raise ApiClientNotFound()
         return client
 
     async def update_client(
-        self, client_id: uuid.UUID, data: ClientUpdate, now: datetime
+        self, client_id: uuid.UUID, data: ClientUpdate, actor: Principal, now: datetime
     ) -> ApiClient:
-        client = await self.client(client_id)
+        client = await self.client(actor, client_id)
         if data.name is not None:
             client.name = data.name
         roles = [role.value for role in data.roles] if data.roles is not None else client.roles
@@ -189,7 +223,7 @@ class AccountService:
             client.roles, client.active = roles, active
             self._revoke_tokens("client", client, now)
         client.updated_at = now
-        await self.repository.session.flush()
+        await self.clients.flush()
         return client
 
     # Who is calling
@@ -197,25 +231,41 @@ class AccountService:
     async def organisation_of(self, principal: Principal) -> Organisation:
         """The caller's organisation. With the gateway's own tokens it always exists; an
         external issuer's token may name one that was never registered here."""
-        organisation = await self.repository.organisation(principal.organisation_id)
+        organisation = await self.organisations.get(principal, principal.organisation_id)
         if organisation is None:
-            raise NotFound("The token's organisation is not registered with the gateway.")
+            raise OrganisationNotRegistered()
         return organisation
+
+    async def state(self, kind: str, account_id: uuid.UUID) -> AccountState | None:
+        """The state of the token's account (None: no such account), by the token's
+        `kind`: the gateway's check on every request."""
+        for accounts in (self.users, self.clients):
+            if accounts.kind == kind:
+                return await accounts.state(account_id)
+        return None
+
+    async def revoked_since(self, horizon: datetime) -> list[tuple[str, uuid.UUID, AccountState]]:
+        """Every user and client whose tokens were revoked after `horizon`, with its kind,
+        id and state (the list services learn revocations from)."""
+        return [
+            (accounts.kind, account_id, state)
+            for accounts in (self.users, self.clients)
+            for account_id, state in await accounts.revoked_since(horizon)
+        ]
 
     async def ensure_bootstrap_admin(self, password: str, now: datetime) -> bool:
         """Create the `admin` user (and its organisation) unless it exists; true if made."""
-        if await self.repository.user_named(BOOTSTRAP_USERNAME) is not None:
+        if await self.users.named(BOOTSTRAP_USERNAME) is not None:
             return False
         kind = OrganisationKind.MINISTRY_IT.value
-        organisation = await self.repository.organisation_named(
-            BOOTSTRAP_ORGANISATION, kind, NATIONAL
-        )
+        organisation = await self.organisations.named(BOOTSTRAP_ORGANISATION, kind, NATIONAL)
         if organisation is None:
             organisation = Organisation(
                 name=BOOTSTRAP_ORGANISATION, kind=kind, county=NATIONAL, created_at=now
             )
-            await self.repository.add(organisation)
-        await self.repository.add(
+            self.organisations.add(organisation)
+            await self.organisations.flush()
+        self.users.add(
             User(
                 username=BOOTSTRAP_USERNAME,
                 full_name="Bootstrap administrator",
@@ -228,8 +278,5 @@ class AccountService:
                 updated_at=now,
             )
         )
+        await self.users.flush()
         return True
-
-
-def _username_taken(username: str) -> Conflict:
-    return Conflict(f"The username '{username}' is taken (usernames ignore case).")

@@ -3,15 +3,14 @@
 from datetime import datetime
 
 from sqlalchemy import CursorResult, case, delete, literal, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.lockout.models import SignInFailures
 from shared.db import UTCDateTime, dialect_insert
+from shared.repository import Repository
 
 
-class SignInFailureRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class SignInFailureRepository(Repository[SignInFailures]):
+    model = SignInFailures
 
     async def count_attempt(
         self, scope: str, subject: str, now: datetime, window_opened_after: datetime

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.lockout.exceptions import Locked
 from gateway.lockout.repository import SignInFailureRepository
 from shared.db import Database
 
@@ -30,12 +31,6 @@ ADDRESS = "address"
 class Counter:
     scope: str
     subject: str
-
-
-class Locked(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"locked for {retry_after} s")
-        self.retry_after = retry_after
 
 
 class SignInGuard:

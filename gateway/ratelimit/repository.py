@@ -4,15 +4,14 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ratelimit.models import RateWindow
 from shared.db import dialect_insert
+from shared.repository import Repository
 
 
-class RateWindowRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RateWindowRepository(Repository[RateWindow]):
+    model = RateWindow
 
     async def count(self, principal_id: uuid.UUID, window_start: datetime) -> int:
         """Count one request in the window; the window's count including it.

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path, Request
 
 from gateway.forwarding.forwarder import Headers
 from gateway.gatekeeper import Authenticated
-from gateway.state import gateway_state
-from gateway.timeline.service import CaseTimeline, collect
+from gateway.timeline.dependencies import Timelines
+from gateway.timeline.schemas import CaseTimeline
 from shared.errors import error_responses
 from shared.requests import current_request_id
 
@@ -31,19 +31,14 @@ async def get_case_timeline(
     case_id: Annotated[uuid.UUID, Path(description="The case's id.")],
     request: Request,
     _principal: Authenticated,
+    timelines: Timelines,
 ) -> CaseTimeline:
     """The case's screenings, decisions, consents, risk assessments, referrals and
     repatriation steps, oldest first, each as far as the caller may see it: every part is
     asked with the caller's own token. A part that is down or slow leaves its entries out
     and is named in `incomplete`; 404 when the caller may not see the case, 503 when the
     identification service, which holds it, cannot be asked."""
-    state = gateway_state(request)
-    return await collect(
-        state.forwarder,
-        case_id,
-        _headers(request),
-        deadline=state.settings.forward_timeout_seconds,
-    )
+    return await timelines.collect(case_id, _headers(request))
 
 
 def _headers(request: Request) -> Headers:

@@ -1,6 +1,6 @@
 """Composing a case's timeline: fetching each part's lists with the caller's token
-(`collect`), and merging what came back into entries in time order (`merge_timeline`,
-pure: no I/O).
+(`TimelineService.collect`), and merging what came back into entries in time order
+(`merge_timeline`, pure: no I/O).
 
 Each list is fetched through the gateway's pooled forwarder, all in parallel, following
 cursor pages up to a bound. A part that refuses a list (403 or 404) leaves its items out;
@@ -13,26 +13,15 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote
 
-from pydantic import BaseModel, Field
+from gateway.forwarding.exceptions import PartUnavailable
+from gateway.forwarding.forwarder import Forwarder, Headers
+from gateway.timeline.exceptions import CaseNotFound, CaseNotReadable
+from gateway.timeline.schemas import CaseTimeline, EntryKind, SummaryValue, TimelineEntry
+from shared.errors import Problem
 
-from gateway.forwarding.forwarder import Forwarder, Headers, PartUnavailable
-from shared.errors import Forbidden, NotFound, Problem
-
-EntryKind = Literal[
-    "screening",
-    "decision",
-    "consent",
-    "consent_withdrawn",
-    "risk_assessment",
-    "referral",
-    "referral_status",
-    "repatriation_step",
-]
-SummaryValue = str | int | bool | list[str] | None
 # Items per page asked of a part, and how many pages of one list are followed at most.
 PAGE_LIMIT = 200
 MAX_PAGES = 10
@@ -52,29 +41,6 @@ _KIND_ORDER: Mapping[str, int] = {
         )
     )
 }
-
-
-class TimelineEntry(BaseModel):
-    """One event of the case; `summary` holds a few coded fields, never personal data
-    nor free text."""
-
-    at: datetime
-    kind: EntryKind
-    id: uuid.UUID = Field(
-        description="The screening, decision, consent, assessment, "
-        "referral or repatriation the entry is about"
-    )
-    summary: dict[str, SummaryValue]
-
-
-class CaseTimeline(BaseModel):
-    """What the caller may see of a case's life, oldest first."""
-
-    case_id: uuid.UUID
-    entries: list[TimelineEntry]
-    incomplete: list[str] = Field(
-        description="The parts whose entries may be missing: down, slow or failing"
-    )
 
 
 @dataclass(frozen=True)
@@ -275,9 +241,7 @@ async def _fetch(
         upstream = await forwarder.send(source.part, "GET", target, headers)
         if upstream.status in (403, 404):
             if case:
-                raise (NotFound if upstream.status == 404 else Forbidden)(
-                    "No such case." if upstream.status == 404 else "The case may not be read."
-                )
+                raise CaseNotFound() if upstream.status == 404 else CaseNotReadable()
             return Fetched([])
         if upstream.status != 200:
             raise _Failed(source.part)
@@ -298,39 +262,42 @@ async def _fetch(
     return Fetched(items, complete=False)
 
 
-async def collect(
-    forwarder: Forwarder,
-    case_id: uuid.UUID,
-    headers: Headers,
-    *,
-    deadline: float,
-) -> CaseTimeline:
-    """Fetch every source in parallel, each within `deadline` seconds in all its pages,
-    and merge them. 404 (or 403) when the caller may not see the case; 503 when the
-    identification service, which holds the case, cannot say."""
-    planned = sources(case_id)
+class TimelineService:
+    """Timelines through the gateway's forwarder, each source within `deadline` seconds
+    in all its pages."""
 
-    async def one(name: str, source: Source) -> Fetched | None:
-        try:
-            async with asyncio.timeout(deadline):
-                return await _fetch(forwarder, source, headers, case=name == "case")
-        except (_Failed, PartUnavailable, TimeoutError):
-            if name == "case":
-                raise PartUnavailable(source.part) from None
-            return None
-        except Problem:
-            if name == "case":
-                raise
-            return None  # e.g. a URL the client refuses: the part's entries go missing
+    def __init__(self, forwarder: Forwarder, *, deadline: float) -> None:
+        self.forwarder = forwarder
+        self.deadline = deadline
 
-    names = list(planned)
-    # Only the case's own fetch raises (404, 403, 503); the others end as None at worst.
-    results = await asyncio.gather(
-        *(one(name, planned[name]) for name in names), return_exceptions=True
-    )
-    fetched: dict[str, Fetched | None] = {}
-    for name, result in zip(names, results, strict=True):
-        if isinstance(result, BaseException):
-            raise result
-        fetched[name] = result
-    return merge_timeline(case_id, fetched, {name: source.part for name, source in planned.items()})
+    async def collect(self, case_id: uuid.UUID, headers: Headers) -> CaseTimeline:
+        """Fetch every source in parallel with the caller's `headers` and merge them. 404
+        (or 403) when the caller may not see the case; 503 when the identification
+        service, which holds the case, cannot say."""
+        planned = sources(case_id)
+
+        async def one(name: str, source: Source) -> Fetched | None:
+            try:
+                async with asyncio.timeout(self.deadline):
+                    return await _fetch(self.forwarder, source, headers, case=name == "case")
+            except (_Failed, PartUnavailable, TimeoutError):
+                if name == "case":
+                    raise PartUnavailable(source.part) from None
+                return None
+            except Problem:
+                if name == "case":
+                    raise
+                return None  # e.g. a URL the client refuses: the part's entries go missing
+
+        names = list(planned)
+        # Only the case's own fetch raises (404, 403, 503); the others end as None at worst.
+        results = await asyncio.gather(
+            *(one(name, planned[name]) for name in names), return_exceptions=True
+        )
+        fetched: dict[str, Fetched | None] = {}
+        for name, result in zip(names, results, strict=True):
+            if isinstance(result, BaseException):
+                raise result
+            fetched[name] = result
+        parts = {name: source.part for name, source in planned.items()}
+        return merge_timeline(case_id, fetched, parts)

@@ -4,18 +4,14 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.tokens.models import RefreshToken
+from shared.repository import Repository
 
 
-class RefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, token: RefreshToken) -> None:
-        self.session.add(token)
-        await self.session.flush()
+class RefreshTokenRepository(Repository[RefreshToken]):
+    model = RefreshToken
+    resource = "refresh token"
 
     async def by_hash(self, token_hash: str) -> RefreshToken | None:
         return await self.session.scalar(

@@ -20,11 +20,11 @@ from fastapi.routing import APIRoute
 from gateway.audit.middleware import note_refused_sign_in
 from gateway.forwarding.routes import API_PREFIX
 from gateway.state import State
+from gateway.tokens.dependencies import Tokens
+from gateway.tokens.exceptions import NoTokensIssued, OAuthError
 from gateway.tokens.schemas import OAuthErrorBody, OAuthErrorCode, TokenRequest, TokenResponse
-from gateway.tokens.service import OAuthError, TokenService
 from shared.db import utcnow
-from shared.errors import NotFound, validation_errors
-from shared.web import Session
+from shared.errors import validation_errors
 
 TOKEN_PATH = API_PREFIX + "/auth/token"
 # RFC 6749 §5.1: token answers must not be cached.
@@ -98,29 +98,17 @@ _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 async def create_token(
     form: Annotated[TokenRequest, Form()],
     request: Request,
-    session: Session,
-    state: State,
+    tokens: Tokens,
 ) -> Response:
     """Get an access token: for a user (`password`), an API client (`client_credentials`)
     or by a refresh token (`refresh_token`), which is rotated on each use."""
     basic = None
     try:
-        if state.issuer is None:
-            raise OAuthError(
-                OAuthErrorCode.UNSUPPORTED_GRANT_TYPE,
-                "Tokens are issued by the suite's OpenID Connect provider, not the gateway.",
-            )
-        service = TokenService(
-            session,
-            state.issuer,
-            state.settings.refresh_token_ttl_seconds,
-            state.sign_in_guard,
-            state.accounts,
-        )
+        tokens.ensure_issuing()
         # Only a client authenticates with Basic; a user agent may send other credentials.
         basic = _basic_client(request) if form.grant_type == "client_credentials" else None
         address = request.client.host if request.client else None
-        answer = await service.grant(form, basic, address, utcnow())
+        answer = await tokens.grant(form, basic, address, utcnow())
     except OAuthError as error:
         if error.error in _REFUSED_CREDENTIALS:
             attempted = form.username or form.client_id or (basic[0] if basic else None)
@@ -136,5 +124,5 @@ jwks_router = APIRouter(include_in_schema=False)
 async def jwks(state: State) -> JSONResponse:
     """The public keys that verify the gateway's tokens."""
     if state.signing_key is None:
-        raise NotFound("The gateway issues no tokens; the OpenID Connect provider does.")
+        raise NoTokensIssued()
     return JSONResponse(state.signing_key.jwks, headers={"Cache-Control": "public, max-age=300"})

@@ -11,7 +11,6 @@ before the credentials are checked: a locked username or address is refused with
 
 import asyncio
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,28 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.identity import credentials
 from gateway.identity.account_states import AccountStates
 from gateway.identity.models import ApiClient, User
-from gateway.identity.repository import IdentityRepository
+from gateway.identity.repository import ApiClientRepository, UserRepository
 from gateway.identity.service import tokens_valid_after_change
-from gateway.lockout.service import Counter, Locked, SignInGuard
+from gateway.lockout.exceptions import Locked
+from gateway.lockout.service import Counter, SignInGuard
+from gateway.tokens.exceptions import OAuthError
 from gateway.tokens.issuer import AccessToken, AccessTokenIssuer, Subject
 from gateway.tokens.models import RefreshToken
 from gateway.tokens.repository import RefreshTokenRepository
 from gateway.tokens.schemas import OAuthErrorCode, TokenRequest, TokenResponse
 from shared.db import utcnow
-
-
-@dataclass
-class OAuthError(Exception):
-    error: OAuthErrorCode
-    description: str
-    # Set when the sign-in guard refuses the attempt: answered 429 with `Retry-After`.
-    retry_after: int | None = None
-
-    @property
-    def status(self) -> int:
-        if self.retry_after is not None:
-            return 429
-        return 401 if self.error is OAuthErrorCode.INVALID_CLIENT else 400
 
 
 def _invalid_grant(description: str) -> OAuthError:
@@ -73,7 +60,7 @@ class TokenService:
     def __init__(
         self,
         session: AsyncSession,
-        issuer: AccessTokenIssuer,
+        issuer: AccessTokenIssuer | None,
         refresh_ttl_seconds: int,
         guard: SignInGuard,
         states: AccountStates | None = None,
@@ -81,11 +68,22 @@ class TokenService:
         self.session = session
         # This replica's memory of account states, told at once of a revocation here.
         self.states = states
-        self.accounts = IdentityRepository(session)
+        self.users = UserRepository(session)
+        self.clients = ApiClientRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
+        # None when an external OpenID Connect provider issues the tokens.
         self.issuer = issuer
         self.refresh_ttl = timedelta(seconds=refresh_ttl_seconds)
         self.guard = guard
+
+    def ensure_issuing(self) -> AccessTokenIssuer:
+        """The issuer; refused in the OAuth2 format when the gateway issues no tokens."""
+        if self.issuer is None:
+            raise OAuthError(
+                OAuthErrorCode.UNSUPPORTED_GRANT_TYPE,
+                "Tokens are issued by the suite's OpenID Connect provider, not the gateway.",
+            )
+        return self.issuer
 
     async def grant(
         self,
@@ -133,7 +131,7 @@ class TokenService:
             ) from locked
 
     async def _password(self, username: str, password: str, now: datetime) -> TokenResponse:
-        found = await self.accounts.user_named(username)
+        found = await self.users.named(username)
         user = found if found is not None and found.active else None
         # Verified even for an unknown or disabled user, so timing tells nothing.
         valid = await credentials.verify_password(user.password_hash if user else None, password)
@@ -148,7 +146,7 @@ class TokenService:
         self, client_id: str, secret: str, now: datetime
     ) -> TokenResponse:
         try:
-            client = await self.accounts.client(uuid.UUID(client_id))
+            client = await self.clients.with_organisation(uuid.UUID(client_id))
         except ValueError:
             client = None
         if (
@@ -179,17 +177,17 @@ class TokenService:
             await self.refresh_tokens.revoke_family(token.family_id, now)
             await self._revoke_access_tokens(token.user_id, now)
             raise _invalid_grant("The refresh token was already used; its session is revoked.")
-        user = await self.accounts.user(token.user_id)
+        user = await self.users.with_organisation(token.user_id)
         if user is None or not user.active:
             raise _invalid_grant("The account is disabled.")
         return await self._tokens_for(user, token.family_id, token.expires_at, now)
 
     async def _revoke_access_tokens(self, user_id: uuid.UUID, now: datetime) -> None:
-        user = await self.accounts.user(user_id)
+        user = await self.users.by_id(user_id)
         if user is None:
             return
         user.tokens_not_before = tokens_valid_after_change(now)
-        await self.session.flush()
+        await self.users.flush()
         if self.states is not None:
             self.states.forget("user", user.id)
 
@@ -201,14 +199,14 @@ class TokenService:
             # (with a margin, so `iat` is never ahead of a strict verifier's clock).
             await asyncio.sleep(wait + 0.01)
             now = utcnow()
-        return self.issuer.issue(_subject(account), now)
+        return self.ensure_issuing().issue(_subject(account), now)
 
     async def _tokens_for(
         self, user: User, family_id: uuid.UUID, expires_at: datetime, now: datetime
     ) -> TokenResponse:
         access = await self._access_token(user, now)
         refresh = credentials.new_secret()
-        await self.refresh_tokens.add(
+        self.refresh_tokens.add(
             RefreshToken(
                 token_hash=credentials.digest(refresh),
                 family_id=family_id,
@@ -217,6 +215,7 @@ class TokenService:
                 expires_at=expires_at,
             )
         )
+        await self.refresh_tokens.flush()
         return TokenResponse(
             access_token=access.token, expires_in=access.expires_in, refresh_token=refresh
         )

@@ -53,6 +53,23 @@ class RevocationList(BaseModel):
     accounts: list[RevokedAccount]
 
 
+class AccountDisabled(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The token's account is disabled.")
+
+
+class TokenRevoked(Unauthenticated):
+    """A token issued before a change to its account (a password, roles, disabling)."""
+
+    def __init__(self) -> None:
+        super().__init__("The token was revoked by a change to its account.")
+
+
+class RevocationsUnknown(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__("The gateway cannot be asked which tokens are revoked.")
+
+
 def request_signature(secret: str, now: int) -> str:
     return sign(secret, _SIGNED, now)
 
@@ -92,9 +109,9 @@ class Revocations:
             return
         active, not_before = state
         if not active:
-            raise Unauthenticated("The token's account is disabled.")
+            raise AccountDisabled()
         if principal.issued_at < not_before:
-            raise Unauthenticated("The token was revoked by a change to its account.")
+            raise TokenRevoked()
 
     async def _refresh_now(self) -> None:
         async with self._lock:
@@ -104,9 +121,7 @@ class Revocations:
             try:
                 await self.refresh()
             except (Unreachable, InvalidTarget, ValidationError, ValueError) as exc:
-                raise ServiceUnavailable(
-                    "The gateway cannot be asked which tokens are revoked."
-                ) from exc
+                raise RevocationsUnknown() from exc
 
     async def refresh(self) -> None:
         """Fetch the list from the gateway and replace this replica's copy."""

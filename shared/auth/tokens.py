@@ -24,6 +24,31 @@ _LEEWAY_SECONDS = 10
 _MAX_VERIFIED = 10_000
 
 
+class IssuerKeysUnavailable(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__("The token issuer's keys cannot be fetched.")
+
+
+class UnknownSigningKey(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The token is signed with an unknown key.")
+
+
+class TokenExpired(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The bearer token has expired.")
+
+
+class MalformedToken(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The bearer token is malformed.")
+
+
+class InvalidToken(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The bearer token is not valid.")
+
+
 class TokenVerifier:
     def __init__(
         self,
@@ -72,7 +97,7 @@ class TokenVerifier:
                 self._keys = self._parse(response.json())
                 self._verified.clear()
         except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
-            raise ServiceUnavailable("The token issuer's keys cannot be fetched.") from exc
+            raise IssuerKeysUnavailable() from exc
         self._fetched_at = now
 
     async def _key_for(self, kid: str) -> jwt.PyJWK:
@@ -81,7 +106,7 @@ class TokenVerifier:
             await self._refresh()
         key = self._keys.get(kid)
         if key is None:
-            raise Unauthenticated("The token is signed with an unknown key.")
+            raise UnknownSigningKey()
         return key
 
     async def verify(self, token: str) -> Principal:
@@ -90,7 +115,7 @@ class TokenVerifier:
             expires, principal = remembered
             if time.time() < expires + _LEEWAY_SECONDS:
                 return principal
-            raise Unauthenticated("The bearer token has expired.")
+            raise TokenExpired()
         principal, expires = await self._verify(token)
         if len(self._verified) >= _MAX_VERIFIED:
             self._verified.clear()
@@ -101,7 +126,7 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise Unauthenticated("The bearer token is malformed.") from exc
+            raise MalformedToken() from exc
         key = await self._key_for(str(header.get("kid", "")))
         try:
             claims = jwt.decode(
@@ -115,9 +140,9 @@ class TokenVerifier:
             )
             return _principal(claims, token), int(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated("The bearer token has expired.") from exc
+            raise TokenExpired() from exc
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
-            raise Unauthenticated("The bearer token is not valid.") from exc
+            raise InvalidToken() from exc
 
 
 def _principal(claims: dict[str, Any], token: str) -> Principal:

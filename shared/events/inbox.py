@@ -42,6 +42,16 @@ def payload_of(event: Event, shape: type[Payload]) -> Payload:
         raise ValidationProblem("payload", f"Not a {event.topic} payload.") from exc
 
 
+class BadEventSignature(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("The event signature is missing, wrong or too old.")
+
+
+class NotAnEnvelope(ValidationProblem):
+    def __init__(self) -> None:
+        super().__init__("body", "Not an event envelope.")
+
+
 Handler = Callable[[AsyncSession, Event], Awaitable[None]]
 # An event's outcome, or a batch's (one `{"id", "status", "detail"?}` for each event).
 Receipt = str | list[dict[str, str]]
@@ -67,13 +77,13 @@ class Inbox:
         """Apply one delivery: an event, or several (a JSON array, as the relay sends what
         it has for this part at once). Answers the event's outcome, or each event's."""
         if not verify(self.secret, body, signature, int(time.time())):
-            raise Unauthenticated("The event signature is missing, wrong or too old.")
+            raise BadEventSignature()
         try:
             if body.lstrip()[:1] == b"[":
                 return await self._batch(_BATCH.validate_json(body))
             event = Event.model_validate_json(body)
         except ValidationError as exc:
-            raise ValidationProblem("body", "Not an event envelope.") from exc
+            raise NotAnEnvelope() from exc
         return await self._apply(event)
 
     async def _apply(self, event: Event) -> str:

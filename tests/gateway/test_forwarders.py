@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway.app import create_app
-from gateway.forwarding.forwarder import Forwarder, PartUnavailable
+from gateway.forwarding.exceptions import PartUnavailable
+from gateway.forwarding.forwarder import Forwarder
 from gateway.settings import Settings
 from shared.http import AiohttpClient, HttpClient, HttpxClient
 
