@@ -8,7 +8,6 @@ off it: its person, its consents) needs before it acts.
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -16,7 +15,7 @@ from fastapi import Depends, Path
 from identification_svc.cases.models import Case
 from identification_svc.cases.service import CaseService
 from identification_svc.state import AppSettings, Protector
-from shared.auth.deps import authorised, require
+from shared.auth.deps import Loader, require
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.web import AppOutbox, Session
@@ -39,13 +38,10 @@ async def case_service(
 Cases = Annotated[CaseService, Depends(case_service)]
 
 
-def _case_for(permission: Permission) -> Callable[..., Awaitable[Case]]:
-    return authorised(
-        permission, case_service, CaseService.visible_case, key="case_id", description=CASE_ID
-    )
+# The case alone, without its decisions and duplicates (GET /cases/{id} loads those).
+case = Loader(case_service, CaseService.visible_case, key="case_id", description=CASE_ID)
 
-
-ReadableCase = Annotated[Case, Depends(_case_for(Permission.READ_CASES))]
-ManagedCase = Annotated[Case, Depends(_case_for(Permission.MANAGE_CASES))]
-PersonalDataCase = Annotated[Case, Depends(_case_for(Permission.READ_PERSONAL_DATA))]
-ConsentCase = Annotated[Case, Depends(_case_for(Permission.RECORD_CONSENT))]
+ReadableCase = Annotated[Case, case.requiring(Permission.READ_CASES)]
+ManagedCase = Annotated[Case, case.requiring(Permission.MANAGE_CASES)]
+PersonalDataCase = Annotated[Case, case.requiring(Permission.READ_PERSONAL_DATA)]
+ConsentCase = Annotated[Case, case.requiring(Permission.RECORD_CONSENT)]

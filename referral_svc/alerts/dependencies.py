@@ -7,7 +7,7 @@ from fastapi import Depends
 
 from referral_svc.alerts.models import Alert
 from referral_svc.alerts.service import AlertService
-from shared.auth.deps import authorised
+from shared.auth.deps import Loader
 from shared.auth.policy import Permission
 from shared.web import AppOutbox, Session
 
@@ -18,15 +18,6 @@ async def alert_service(session: Session, outbox: AppOutbox) -> AlertService:
 
 Alerts = Annotated[AlertService, Depends(alert_service)]
 
-HandledAlert = Annotated[
-    Alert,
-    Depends(
-        authorised(
-            Permission.HANDLE_ALERTS,
-            alert_service,
-            AlertService.get,
-            key="alert_id",
-            description="The alert's id.",
-        )
-    ),
-]
+alert = Loader(alert_service, AlertService.get, key="alert_id", description="The alert's id.")
+
+HandledAlert = Annotated[Alert, alert.requiring(Permission.HANDLE_ALERTS)]

@@ -2,12 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Depends
-
 from referral_svc.cases.identification import IdentificationApi
 from referral_svc.cases.models import CaseFacts
 from referral_svc.cases.service import CaseFactsService
-from shared.auth.deps import authorised
+from shared.auth.deps import Loader
 from shared.auth.policy import Permission
 from shared.web import Session
 
@@ -18,16 +16,7 @@ async def case_facts_service(
     return CaseFactsService(session, identification)
 
 
+case = Loader(case_facts_service, CaseFactsService.get, key="case_id", description="The case's id.")
+
 # The case, if the caller may refer it (404 when it may not see it).
-ReferrableCase = Annotated[
-    CaseFacts,
-    Depends(
-        authorised(
-            Permission.CREATE_REFERRAL,
-            case_facts_service,
-            CaseFactsService.get,
-            key="case_id",
-            description="The case's id.",
-        )
-    ),
-]
+ReferrableCase = Annotated[CaseFacts, case.requiring(Permission.CREATE_REFERRAL)]

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from referral_svc.providers.models import Provider
 from referral_svc.providers.service import DirectoryService
 from referral_svc.providers.snapshot import DirectorySnapshot
-from shared.auth.deps import authorised
+from shared.auth.deps import Loader
 from shared.auth.policy import Permission
 from shared.web import Session
 
@@ -22,40 +22,17 @@ async def directory_service(session: Session, request: Request) -> DirectoryServ
 
 Directory = Annotated[DirectoryService, Depends(directory_service)]
 
-ReadableProvider = Annotated[
-    Provider,
-    Depends(
-        authorised(
-            Permission.READ_PROVIDERS,
-            directory_service,
-            DirectoryService.get,
-            key="provider_id",
-            description=_PROVIDER_ID,
-        )
-    ),
-]
-ManagedProvider = Annotated[
-    Provider,
-    Depends(
-        authorised(
-            Permission.MANAGE_PROVIDERS,
-            directory_service,
-            DirectoryService.get,
-            key="provider_id",
-            description=_PROVIDER_ID,
-        )
-    ),
-]
+provider = Loader(
+    directory_service, DirectoryService.get, key="provider_id", description=_PROVIDER_ID
+)
 # Coordinators and admins set any provider's free places; a provider's staff only its own.
-CapacityProvider = Annotated[
-    Provider,
-    Depends(
-        authorised(
-            Permission.UPDATE_CAPACITY,
-            directory_service,
-            DirectoryService.get_for_capacity,
-            key="provider_id",
-            description=_PROVIDER_ID,
-        )
-    ),
-]
+provider_of_staff = Loader(
+    directory_service,
+    DirectoryService.get_for_capacity,
+    key="provider_id",
+    description=_PROVIDER_ID,
+)
+
+ReadableProvider = Annotated[Provider, provider.requiring(Permission.READ_PROVIDERS)]
+ManagedProvider = Annotated[Provider, provider.requiring(Permission.MANAGE_PROVIDERS)]
+CapacityProvider = Annotated[Provider, provider_of_staff.requiring(Permission.UPDATE_CAPACITY)]

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.service import ReferralService
-from shared.auth.deps import authorised
+from shared.auth.deps import Loader
 from shared.auth.policy import Permission
 from shared.web import AppOutbox, Session
 
@@ -22,42 +22,13 @@ async def referral_service(
 
 Referrals = Annotated[ReferralService, Depends(referral_service)]
 
-ReadableReferral = Annotated[
-    Referral,
-    Depends(
-        authorised(
-            Permission.READ_REFERRALS,
-            referral_service,
-            ReferralService.get,
-            key="referral_id",
-            description=_REFERRAL_ID,
-        )
-    ),
-]
+referral = Loader(
+    referral_service, ReferralService.get, key="referral_id", description=_REFERRAL_ID
+)
+
+ReadableReferral = Annotated[Referral, referral.requiring(Permission.READ_REFERRALS)]
 # A referral the caller may answer or close: seen, and by a provider's staff or a
 # coordinator (the state machine then says whether this one may).
-AnsweredReferral = Annotated[
-    Referral,
-    Depends(
-        authorised(
-            Permission.ANSWER_REFERRAL,
-            referral_service,
-            ReferralService.get,
-            key="referral_id",
-            description=_REFERRAL_ID,
-        )
-    ),
-]
+AnsweredReferral = Annotated[Referral, referral.requiring(Permission.ANSWER_REFERRAL)]
 # A referral the caller may withdraw: seen, and by a role that refers.
-WithdrawnReferral = Annotated[
-    Referral,
-    Depends(
-        authorised(
-            Permission.CREATE_REFERRAL,
-            referral_service,
-            ReferralService.get,
-            key="referral_id",
-            description=_REFERRAL_ID,
-        )
-    ),
-]
+WithdrawnReferral = Annotated[Referral, referral.requiring(Permission.CREATE_REFERRAL)]

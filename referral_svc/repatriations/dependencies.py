@@ -2,14 +2,14 @@
 targets), and a repatriation loaded and authorised for what the route does with it (403
 without the permission, 404 outside the caller's scope)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from referral_svc.repatriations.models import Repatriation
 from referral_svc.repatriations.service import RepatriationService
 from referral_svc.settings import Settings
-from shared.auth.deps import authorised
+from shared.auth.deps import Loader
 from shared.auth.policy import Permission
 from shared.web import AppOutbox, Session
 
@@ -24,22 +24,19 @@ async def repatriation_service(
 Repatriations = Annotated[RepatriationService, Depends(repatriation_service)]
 
 
-def _repatriation(permission: Permission) -> Any:
-    return Depends(
-        authorised(
-            permission,
-            repatriation_service,
-            RepatriationService.get,
-            key="repatriation_id",
-            # None: the path parameter has no description in the published document, which
-            # stays as it is ("" would add an empty one to its schema).
-            description=None,  # type: ignore[arg-type]
-        )
-    )
+repatriation = Loader(
+    repatriation_service,
+    RepatriationService.get,
+    key="repatriation_id",
+    description="The repatriation's id.",
+)
 
-
-ReadableRepatriation = Annotated[Repatriation, _repatriation(Permission.READ_REPATRIATIONS)]
+ReadableRepatriation = Annotated[
+    Repatriation, repatriation.requiring(Permission.READ_REPATRIATIONS)
+]
 # By a role that works on repatriations: the procedure then says whether this step or
 # determination is the caller's.
-WorkedRepatriation = Annotated[Repatriation, _repatriation(Permission.WORK_REPATRIATION)]
-CancelledRepatriation = Annotated[Repatriation, _repatriation(Permission.CANCEL_REPATRIATION)]
+WorkedRepatriation = Annotated[Repatriation, repatriation.requiring(Permission.WORK_REPATRIATION)]
+CancelledRepatriation = Annotated[
+    Repatriation, repatriation.requiring(Permission.CANCEL_REPATRIATION)
+]

@@ -4,12 +4,12 @@ identification service as the caller."""
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from risk_svc.cases.identification import Identification
 from risk_svc.cases.models import CaseFacts
 from risk_svc.cases.service import CaseFactsService
-from shared.auth.deps import authorised
+from shared.auth.deps import Loader
 from shared.auth.policy import Permission
 from shared.web import Session
 
@@ -20,27 +20,7 @@ async def case_facts_service(request: Request, session: Session) -> CaseFactsSer
     return CaseFactsService(session, Identification(request))
 
 
-CaseForAssessment = Annotated[
-    CaseFacts,
-    Depends(
-        authorised(
-            Permission.ASSESS_RISK,
-            case_facts_service,
-            CaseFactsService.get,
-            key="case_id",
-            description=_CASE_ID,
-        )
-    ),
-]
-CaseForReading = Annotated[
-    CaseFacts,
-    Depends(
-        authorised(
-            Permission.READ_RISK,
-            case_facts_service,
-            CaseFactsService.get,
-            key="case_id",
-            description=_CASE_ID,
-        )
-    ),
-]
+case = Loader(case_facts_service, CaseFactsService.get, key="case_id", description=_CASE_ID)
+
+CaseForAssessment = Annotated[CaseFacts, case.requiring(Permission.ASSESS_RISK)]
+CaseForReading = Annotated[CaseFacts, case.requiring(Permission.READ_RISK)]

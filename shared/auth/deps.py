@@ -1,12 +1,12 @@
 """FastAPI dependencies for authentication and permissions, used by every route:
 the caller (`CurrentPrincipal`), a permission (`require`), and the load-and-authorise
-dependency of a resource named in the path (`authorised`)."""
+dependencies of a resource named in the path (`Loader`)."""
 
 import inspect
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Path, Request
 
@@ -59,43 +59,57 @@ Service = TypeVar("Service")
 Found = TypeVar("Found")
 
 
-def authorised(
-    permission: Permission,
-    service: Callable[..., Awaitable[Service]],
-    find: Callable[[Service, Principal, uuid.UUID], Awaitable[Found]],
-    *,
-    key: str,
-    description: str,
-) -> Callable[..., Awaitable[Found]]:
-    """The load-and-authorise dependency of a resource named by the path parameter `key`:
-    the caller needs `permission` (403 otherwise), then `find(service, principal, id)`
-    loads the resource within the caller's scope and raises the part's not-found problem
-    (404) outside it. So no route loads a resource unchecked, and every part spells it
-    the same way:
+class Loader(Generic[Service, Found]):
+    """How one kind of resource named by the path parameter `key` is loaded for a caller:
+    `find(service, principal, id)` loads it within the caller's scope and raises the
+    part's not-found problem (404) outside it. `requiring(permission)` is the
+    load-and-authorise dependency of a route: the caller needs `permission` (403
+    otherwise), then the resource is found. So no route loads a resource unchecked, and
+    every part spells it the same way:
 
-        ReadableCase = Annotated[Case, Depends(authorised(
-            Permission.READ_CASES, case_service, CaseService.get, key="case_id", ...))]
+        referral = Loader(referral_service, ReferralService.get, key="referral_id",
+                          description="The referral's id.")
+        ReadableReferral = Annotated[Referral, referral.requiring(Permission.READ_REFERRALS)]
     """
 
-    async def load(**values: Any) -> Found:
-        return await find(values["service"], values["principal"], values[key])
+    def __init__(
+        self,
+        service: Callable[..., Awaitable[Service]],
+        find: Callable[[Service, Principal, uuid.UUID], Awaitable[Found]],
+        *,
+        key: str,
+        description: str,
+    ) -> None:
+        self.service = service
+        self.find = find
+        self.key = key
+        self.description = description
 
-    parameter = inspect.Parameter
-    load.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [
-            parameter(
-                "principal",
-                parameter.KEYWORD_ONLY,
-                annotation=Annotated[Principal, Depends(require(permission))],
-            ),
-            parameter(
-                key,
-                parameter.KEYWORD_ONLY,
-                annotation=Annotated[uuid.UUID, Path(description=description)],
-            ),
-            parameter(
-                "service", parameter.KEYWORD_ONLY, annotation=Annotated[Any, Depends(service)]
-            ),
-        ]
-    )
-    return load
+    def requiring(self, permission: Permission) -> Any:
+        """The dependency (`Depends(...)`) for a route that needs `permission`."""
+        find, key = self.find, self.key
+
+        async def load(**values: Any) -> Found:
+            return await find(values["service"], values["principal"], values[key])
+
+        parameter = inspect.Parameter
+        load.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                parameter(
+                    "principal",
+                    parameter.KEYWORD_ONLY,
+                    annotation=Annotated[Principal, Depends(require(permission))],
+                ),
+                parameter(
+                    key,
+                    parameter.KEYWORD_ONLY,
+                    annotation=Annotated[uuid.UUID, Path(description=self.description)],
+                ),
+                parameter(
+                    "service",
+                    parameter.KEYWORD_ONLY,
+                    annotation=Annotated[Any, Depends(self.service)],
+                ),
+            ]
+        )
+        return Depends(load)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped
 from identification_svc.db import EVENTS, Base
 from identification_svc.settings import Settings
 from shared.app import MAX_BODY_BYTES, ServiceParts, create_service_app
-from shared.auth.deps import CurrentPrincipal, authorised, require
+from shared.auth.deps import CurrentPrincipal, Loader, require
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.db import utcnow
@@ -75,18 +75,8 @@ async def event_service(session: Session) -> EventService:
     return EventService(session)
 
 
-ReadableEvent = Annotated[
-    OutboxRow,
-    Depends(
-        authorised(
-            Permission.READ_CASES,
-            event_service,
-            EventService.get,
-            key="event_id",
-            description="The event's id.",
-        )
-    ),
-]
+event = Loader(event_service, EventService.get, key="event_id", description="The event's id.")
+ReadableEvent = Annotated[OutboxRow, event.requiring(Permission.READ_CASES)]
 
 
 def build_router() -> APIRouter:
