@@ -150,17 +150,9 @@ async def test_a_case_not_heard_of_is_asked_of_identification_with_the_callers_t
     service: Referral, police: Caller, shelter: dict
 ) -> None:
     case_id = uuid.uuid4()
-    service.identification.cases[str(case_id)] = {
-        "id": str(case_id),
-        "status": "presumed",
-        "is_child": False,
-        "county": "RO-IS",
-        "exploitation_forms": ["labour"],
-        "gender": "male",
-        "opened_by_organisation_id": str(police.organisation_id),
-        "is_foreign": False,
-        "version": 3,
-    }
+    service.identification.hold(
+        case_id, organisation_id=police.organisation_id, gender="male", forms=("labour",), version=3
+    )
     service.identification.consenting.add(str(case_id))
     male_shelter = await service.provider(genders=["male"])
     referral = await service.referral(police, case_id, male_shelter["id"])
