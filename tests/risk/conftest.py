@@ -156,15 +156,6 @@ def initial(yes: Iterable[str] = (), **extra: Any) -> dict[str, Any]:
     return {"instrument": "initial", "answers": answers(yes, child=child), **extra}
 
 
-def assert_problem(response: httpx.Response, status: int, *fields: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    if fields:
-        assert {error["field"] for error in body["errors"]} == set(fields), body
-    return body
-
-
 @pytest.fixture
 def transport() -> SuiteTransport:
     """Where the risk service's calls to other parts go; empty: nobody answers."""

@@ -129,6 +129,8 @@ def screening(
 PRESUMED = ("DR.01", "DR.02", "EX.01", "EX.04", "CD.01", "CD.04")
 # One strong indicator alone: a potential victim.
 POTENTIAL = ("DR.01",)
+# The answer to a case that does not exist and to one outside the caller's scope alike.
+NO_CASE = "There is no case with this id that you may see."
 
 
 class Service:

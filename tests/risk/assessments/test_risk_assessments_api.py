@@ -13,7 +13,8 @@ from risk_svc.assessments.service import evaluate
 from risk_svc.db import EVENTS
 from risk_svc.instruments.models import InstrumentVersion
 from shared.db import Database
-from tests.risk.conftest import Actor, RiskService, answers, assert_problem, initial
+from tests.risk.conftest import Actor, RiskService, answers, initial
+from tests.support.problems import assert_problem
 
 
 def at(text: str) -> datetime:

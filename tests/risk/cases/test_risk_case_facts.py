@@ -15,13 +15,13 @@ from tests.risk.conftest import (
     IDENTIFICATION_URL,
     Actor,
     RiskService,
-    assert_problem,
     case_payload,
     initial,
 )
 from tests.support.apps import running
 from tests.support.databases import DatabaseFactory
 from tests.support.identification import settings_for
+from tests.support.problems import assert_problem
 
 
 async def assess_child_item(risk: RiskService, actor: Actor, case_id: uuid.UUID) -> int:
