@@ -8,6 +8,11 @@ import httpx
 CHANGED_SINCE_READ = "The resource changed since it was read; read it again."
 
 
+def needs(permission: str) -> str:
+    """Every part's answer to a caller without the permission (shared/auth/deps.py)."""
+    return f"This operation needs the '{permission}' permission."
+
+
 def assert_problem(
     response: httpx.Response,
     status: int,

@@ -31,6 +31,10 @@ from tests.support.events import deliver, envelope
 from tests.support.identification import Caller, Callers
 
 INTERNAL_SECRET = "referral-test-internal-secret"
+# The answers to what does not exist and to what lies outside the caller's scope alike.
+NO_CASE = "The case does not exist or lies outside your scope."
+NO_REFERRAL = "The referral does not exist or lies outside your scope."
+NO_REPATRIATION = "The repatriation does not exist or lies outside your scope."
 IDENTIFICATION_HOST = "identification"
 RISK_HOST = "risk"
 # No part consumes `alert.raised` or the repatriation steps' events yet (services/registry.py),
