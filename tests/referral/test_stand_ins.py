@@ -9,11 +9,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from identification_svc.app import create_app as create_identification_app
 from risk_svc.app import create_app as create_risk_app
 from risk_svc.settings import Settings as RiskSettings
+from shared.errors import ProblemDetail
 from tests.support.auth import TokenIssuer
 from tests.support.identification import settings_for as identification_settings
 from tests.support.referral import (
@@ -63,41 +64,32 @@ async def test_every_kind_of_stand_in_answer_is_a_real_answer() -> None:
     )
     identification.consenting.add(str(cases[0]))
     identification.consenting_to_return.add(str(cases[0]))
-    assessments = [
-        risk.add(cases[0]),
-        risk.add(cases[0], instrument="initial", level="high"),
-    ]
-    async with (
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=identification.app()), base_url="http://i"
-        ) as identification_client,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=risk.app()), base_url="http://r"
-        ) as risk_client,
-    ):
-        answers: list[tuple[type[BaseModel], httpx.Response]] = []
-        for case_id in cases:
-            answers.append(
-                (CASE_ANSWER, await identification_client.get(f"/api/v1/cases/{case_id}"))
-            )
-            for scope in ("referral", "repatriation"):
-                consents = await identification_client.get(
-                    f"/api/v1/cases/{case_id}/consents", params={"scope": scope, "current": "true"}
-                )
-                answers.append((CONSENTS_ANSWER, consents))
-        for assessment_id in assessments:
-            answers.append(
-                (
-                    ASSESSMENT_ANSWER,
-                    await risk_client.get(f"/api/v1/risk-assessments/{assessment_id}"),
-                )
-            )
-    assert [response.status_code for _, response in answers] == [200] * 11
-    assert [
-        len(response.json()["items"]) for model, response in answers if model is CONSENTS_ANSWER
-    ] == [1, 1, 0, 0, 0, 0]
-    for model, response in answers:
-        conforming(model, response.json())
+    assessments = [risk.add(cases[0]), risk.add(cases[0], instrument="initial", level="high")]
+    asked: list[tuple[FastAPI, str, dict[str, str]]] = []
+    for case_id in cases:
+        asked.append((identification.app(), f"/api/v1/cases/{case_id}", {}))
+        for scope in ("referral", "repatriation"):
+            current = {"scope": scope, "current": "true"}
+            asked.append((identification.app(), f"/api/v1/cases/{case_id}/consents", current))
+    for assessment_id in assessments:
+        asked.append((risk.app(), f"/api/v1/risk-assessments/{assessment_id}", {}))
+    asked.append((identification.app(), f"/api/v1/cases/{uuid.uuid4()}", {}))
+    asked.append((risk.app(), f"/api/v1/risk-assessments/{uuid.uuid4()}", {}))
+
+    answers = []
+    for app, path, params in asked:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://stand-in"
+        ) as client:
+            answers.append(await client.get(path, params=params))
+
+    models = [CASE_ANSWER, CONSENTS_ANSWER, CONSENTS_ANSWER] * 3 + [ASSESSMENT_ANSWER] * 2
+    models += [ProblemDetail] * 2
+    assert [answer.status_code for answer in answers] == [200] * 11 + [404] * 2
+    for model, answer in zip(models, answers, strict=True):
+        conforming(model, answer.json())
+    consents = [answer.json()["items"] for answer in answers[:9] if "items" in answer.json()]
+    assert [len(items) for items in consents] == [1, 1, 0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(

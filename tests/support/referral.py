@@ -26,6 +26,7 @@ from referral_svc.settings import Settings
 from risk_svc.assessments.schemas import RiskAssessment
 from services.registry import subscriptions
 from shared.db import utcnow
+from shared.errors import ProblemDetail
 from tests.support.auth import TokenIssuer
 from tests.support.events import deliver, envelope
 from tests.support.identification import Caller, Callers
@@ -111,9 +112,10 @@ ASSESSMENT_ANSWER: type[BaseModel] = RiskAssessment
 
 
 def conforming(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
-    """`body`, after checking it is an answer of `model`: valid, and with exactly its
-    fields (a field the real answer lacks would let a test rely on it)."""
-    answer = model.model_validate_json(json.dumps(body)).model_dump(mode="json")
+    """`body`, after checking it is an answer of `model`: valid (every required field,
+    each of its type), and with no field the model lacks (a test could rely on it)."""
+    valid = model.model_validate_json(json.dumps(body))
+    answer = valid.model_dump(mode="json", exclude_unset=True)
     assert _shape(body) == _shape(answer), f"not a {model.__name__}: {body}"
     return body
 
@@ -231,7 +233,7 @@ class StandInIdentification:
         async def case(case_id: str) -> Any:
             self.asked.append(f"case {case_id}")
             if case_id not in self.cases:
-                return _not_found()
+                return not_found(f"/api/v1/cases/{case_id}")
             return conforming(CASE_ANSWER, self.cases[case_id])
 
         @app.get("/api/v1/cases/{case_id}/consents")
@@ -271,14 +273,24 @@ class StandInRisk:
         async def assessment(assessment_id: str) -> Any:
             self.asked.append(assessment_id)
             if assessment_id not in self.assessments:
-                return _not_found()
+                return not_found(f"/api/v1/risk-assessments/{assessment_id}")
             return conforming(ASSESSMENT_ANSWER, self.assessments[assessment_id])
 
         return app
 
 
-def _not_found() -> JSONResponse:
-    return JSONResponse({"type": "/problems/not-found"}, status_code=404)
+def not_found(path: str) -> JSONResponse:
+    """The real services' answer to what does not exist or lies outside the caller's scope."""
+    body = {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "Nothing with this id that you may see.",
+        "instance": path,
+        "request_id": uuid.uuid4().hex,
+    }
+    conforming(ProblemDetail, body)
+    return JSONResponse(body, status_code=404, media_type="application/problem+json")
 
 
 class Referral:
