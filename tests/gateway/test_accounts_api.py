@@ -5,7 +5,9 @@ import uuid
 
 import pytest
 
+from shared.app import MAX_BODY_BYTES
 from tests.gateway.conftest import USER_PASSWORD, Gateway, bearer
+from tests.support.problems import assert_problem
 
 
 async def test_bootstrap_admin_creates_an_organisation_and_a_police_user_who_logs_in(
@@ -205,19 +207,27 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read(gateway: Gatew
         content=b"{" + b" " * (5 * 1024 * 1024) + b"}",
         headers={**await gateway.admin(), "Content-Type": "application/json"},
     )
-    assert response.status_code == 413
+    assert_problem(
+        response,
+        413,
+        slug="payload-too-large",
+        detail=f"The body may not exceed {MAX_BODY_BYTES} bytes.",
+    )
 
 
 async def test_unknown_ids_are_404(gateway: Gateway) -> None:
     admin = await gateway.admin()
-    for path in ("/api/v1/users/", "/api/v1/organisations/", "/api/v1/clients/"):
+    for path, detail in (
+        ("/api/v1/users/", "No such user."),
+        ("/api/v1/organisations/", "No such organisation."),
+        ("/api/v1/clients/", "No such API client."),
+    ):
         response = await gateway.http.get(f"{path}{uuid.uuid4()}", headers=admin)
-        assert response.status_code == 404
-        assert response.json()["type"] == "/problems/not-found"
+        assert_problem(response, 404, slug="not-found", detail=detail)
     patched = await gateway.http.patch(
         f"/api/v1/users/{uuid.uuid4()}", json={"full_name": "X"}, headers=admin
     )
-    assert patched.status_code == 404
+    assert_problem(patched, 404, slug="not-found", detail="No such user.")
 
 
 async def test_lists_page_with_a_cursor_and_filter(gateway: Gateway) -> None:
@@ -284,7 +294,12 @@ async def test_an_admin_cannot_lock_themselves_out(gateway: Gateway) -> None:
         response = await gateway.http.patch(
             f"/api/v1/users/{me['user_id']}", json=changes, headers=admin
         )
-        assert response.status_code == 409
+        assert_problem(
+            response,
+            409,
+            slug="conflict",
+            detail="Administrators cannot disable themselves or drop their own admin role.",
+        )
 
 
 async def test_a_client_secret_is_shown_once(gateway: Gateway) -> None:

@@ -14,6 +14,7 @@ from gateway.idempotency.models import IdempotencyRecord
 from gateway.state import GatewayState
 from shared.db import utcnow
 from tests.gateway.conftest import Gateway, bearer
+from tests.support.problems import assert_problem
 
 CASE = {"county": "RO-CJ", "basis": "Referred by the school; to be screened on Monday."}
 
@@ -86,9 +87,10 @@ async def test_an_error_is_not_kept_so_the_corrected_request_may_use_the_key(
     wrong = await suite.http.post(
         "/api/v1/cases", json={**CASE, "county": "RO-XX"}, headers=keyed(token)
     )
-    assert wrong.status_code == 422
+    assert_problem(wrong, 422, "county", slug="validation")
     right = await suite.http.post("/api/v1/cases", json=CASE, headers=keyed(token))
     assert right.status_code == 201
+    assert right.json()["county"] == "RO-CJ"
     assert "idempotent-replayed" not in right.headers
 
 
@@ -163,6 +165,10 @@ async def test_a_key_of_255_printable_characters_is_accepted(suite: Gateway) -> 
     key = ("~ !Az09" * 40)[:255]
     response = await suite.http.post("/api/v1/cases", json=CASE, headers=keyed(token, key))
     assert response.status_code == 201
+    assert (response.json()["county"], response.json()["status"]) == ("RO-CJ", "potential")
+    replayed = await suite.http.post("/api/v1/cases", json=CASE, headers=keyed(token, key))
+    assert replayed.headers["idempotent-replayed"] == "true"
+    assert replayed.json()["id"] == response.json()["id"]
 
 
 async def test_a_request_refused_at_the_door_leaves_the_key_unused(suite: Gateway) -> None:

@@ -14,6 +14,15 @@ from shared.db import utcnow
 from tests.gateway.conftest import USER_PASSWORD, Gateway, gateway_alone
 
 
+def assert_refused(response) -> None:
+    """A failed sign-in, in the OAuth2 format: one answer for every reason."""
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "error": "invalid_grant",
+        "error_description": "The username or password is wrong, or the account is disabled.",
+    }
+
+
 def assert_locked(response, error: str = "invalid_grant") -> None:
     assert response.status_code == 429, response.text
     assert response.headers["content-type"] == "application/json"
@@ -34,7 +43,7 @@ async def test_five_failures_lock_the_username_even_against_the_right_password(
 ) -> None:
     user = await gateway.user("police")
     for _ in range(5):
-        assert (await gateway.login(user["username"], "wrong password!")).status_code == 400
+        assert_refused(await gateway.login(user["username"], "wrong password!"))
     assert_locked(await gateway.login(user["username"], USER_PASSWORD))
     # The lock ignores case, as usernames do.
     assert_locked(await gateway.login(user["username"].upper(), USER_PASSWORD))
@@ -61,7 +70,7 @@ async def test_the_lock_ends_and_the_count_starts_over(gateway: Gateway) -> None
 
 async def test_an_unknown_username_is_locked_like_a_known_one(gateway: Gateway) -> None:
     for _ in range(5):
-        assert (await gateway.login("nobody.here", "wrong password!")).status_code == 400
+        assert_refused(await gateway.login("nobody.here", "wrong password!"))
     assert_locked(await gateway.login("nobody.here", "wrong password!"))
 
 
@@ -93,7 +102,7 @@ async def test_failures_from_one_address_lock_it_for_every_username(
             )
         ).json()
         for name in ("ana", "dan", "ion"):
-            assert (await gateway.login(name, "wrong password!")).status_code == 400
+            assert_refused(await gateway.login(name, "wrong password!"))
         assert_locked(await gateway.login(user["username"], USER_PASSWORD))
         by_client = await gateway.http.post(
             "/api/v1/auth/token",

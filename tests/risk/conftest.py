@@ -1,7 +1,6 @@
 """The risk service under test: the real app over ASGI on a fresh, migrated database,
 callers with gateway-format tokens, and case facts delivered as signed events."""
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ from risk_svc.app import create_app
 from risk_svc.instruments import v1
 from risk_svc.settings import Settings
 from shared.db import utcnow
-from shared.signing import SIGNATURE_HEADER, sign
 from tests.support.apps import SuiteTransport, client_for
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
+from tests.support.events import deliver, envelope
 
 SECRET = "risk-tests-internal-secret"
 IDENTIFICATION_URL = "http://identification"
@@ -57,18 +56,9 @@ class RiskService:
         self, topic: str, payload: dict[str, Any], event_id: uuid.UUID | None = None
     ) -> httpx.Response:
         """POST one signed event envelope to the service's inbox."""
-        body = json.dumps(
-            {
-                "id": str(event_id or uuid.uuid4()),
-                "topic": topic,
-                "source": "identification" if topic.startswith("case.") else "referral",
-                "occurred_at": utcnow().isoformat(),
-                "payload": payload,
-            }
-        ).encode()
-        signature = sign(SECRET, body, int(utcnow().timestamp()))
-        return await self.http.post(
-            "/internal/events", content=body, headers={SIGNATURE_HEADER: signature}
+        source = "identification" if topic.startswith("case.") else "referral"
+        return await deliver(
+            self.http, SECRET, envelope(topic, payload, source=source, event_id=event_id)
         )
 
     async def open_case(
@@ -164,15 +154,6 @@ def initial(yes: Iterable[str] = (), **extra: Any) -> dict[str, Any]:
     """A request body for the `initial` instrument; `extra` adds or overrides fields."""
     child = bool(extra.pop("child", False))
     return {"instrument": "initial", "answers": answers(yes, child=child), **extra}
-
-
-def assert_problem(response: httpx.Response, status: int, *fields: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    if fields:
-        assert {error["field"] for error in body["errors"]} == set(fields), body
-    return body
 
 
 @pytest.fixture

@@ -140,6 +140,9 @@ async def test_hostile_assessment_bodies_are_refused(
         assert_client_error(await send_json(risk, "POST", url, police, body))
     still = await risk.assess(police, case_id, initial(["SAF-02"]))
     assert still.status_code == 201
+    assert (still.json()["instrument"], still.json()["critical_items"]) == ("initial", ["SAF-02"])
+    history = await risk.http.get(url, headers=police.headers)
+    assert [item["id"] for item in history.json()["items"]] == [still.json()["id"]]
 
 
 async def test_hostile_draft_changes_are_refused(risk: RiskService, coordinator: Actor) -> None:

@@ -6,7 +6,6 @@ relay posting over HTTP to a real app's `/internal/events`.
 
 import asyncio
 import json
-import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -29,6 +28,7 @@ from shared.http import HttpxClient
 from shared.signing import SIGNATURE_HEADER, sign
 from tests.support.apps import SuiteTransport, running
 from tests.support.databases import DatabaseFactory
+from tests.support.events import deliver, deliver_raw, envelope
 
 SECRET = "a-test-internal-secret"
 SUBSCRIBER = "http://risk"
@@ -151,15 +151,7 @@ async def test_a_redelivered_event_changes_nothing_twice(fresh_databases: Databa
         running(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SUBSCRIBER) as client,
     ):
-        answers = []
-        for _ in range(3):
-            now = int(utcnow().timestamp())
-            response = await client.post(
-                "/internal/events",
-                content=body,
-                headers={SIGNATURE_HEADER: sign(SECRET, body, now)},
-            )
-            answers.append(response.json()["status"])
+        answers = [(await deliver_raw(client, SECRET, body)).json()["status"] for _ in range(3)]
     assert answers == ["processed", "duplicate", "duplicate"]
     assert effects == Counter({"6f1c2e9a-1111-4a4a-9b9b-123456789abc": 1})
 
@@ -349,29 +341,15 @@ async def test_a_batch_with_an_event_seen_before_answers_it_duplicate(
     effects: Counter[str] = Counter()
     app = subscriber_app(fresh_databases.new("risk"), effects)
     envelopes = [
-        {
-            "id": str(uuid.uuid4()),
-            "topic": topic,
-            "source": "identification",
-            "occurred_at": "2026-12-03T10:00:00+00:00",
-            "payload": {"n": 1},
-        }
+        envelope(topic, {"n": 1}, source="identification")
         for topic in ("case.opened", "case.opened", "unknown.topic")
     ]
     async with (
         running(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SUBSCRIBER) as client,
     ):
-
-        async def deliver(content: object) -> httpx.Response:
-            body = json.dumps(content).encode()
-            signature = sign(SECRET, body, int(utcnow().timestamp()))
-            return await client.post(
-                "/internal/events", content=body, headers={SIGNATURE_HEADER: signature}
-            )
-
-        assert (await deliver(envelopes[0])).json() == {"status": "processed"}
-        answer = await deliver(envelopes)
+        assert (await deliver(client, SECRET, envelopes[0])).json() == {"status": "processed"}
+        answer = await deliver(client, SECRET, envelopes)
     assert answer.status_code == 200
     assert answer.json() == {
         "results": [

@@ -4,7 +4,6 @@ callers by role (tokens in the gateway's format), and request bodies."""
 import base64
 import json
 import os
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -19,10 +18,10 @@ from identification_svc.app import create_app
 from identification_svc.db import EVENTS
 from identification_svc.settings import Settings
 from services.registry import subscriptions
-from shared.signing import SIGNATURE_HEADER, sign
 from tests.support.apps import client_for
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
+from tests.support.events import deliver, deliver_raw, envelope
 
 INTERNAL_SECRET = "identification-test-internal-secret"
 
@@ -130,6 +129,8 @@ def screening(
 PRESUMED = ("DR.01", "DR.02", "EX.01", "EX.04", "CD.01", "CD.04")
 # One strong indicator alone: a potential victim.
 POTENTIAL = ("DR.01",)
+# The answer to a case that does not exist and to one outside the caller's scope alike.
+NO_CASE = "There is no case with this id that you may see."
 
 
 class Service:
@@ -165,24 +166,11 @@ class Service:
 
     async def deliver(self, topic: str, payload: Mapping[str, Any]) -> httpx.Response:
         """Deliver an event to `/internal/events` as the relay would, signed."""
-        body = json.dumps(
-            {
-                "id": str(uuid.uuid4()),
-                "topic": topic,
-                "source": "referral",
-                "occurred_at": "2026-11-28T10:00:00+00:00",
-                "payload": dict(payload),
-            }
-        ).encode()
-        return await self.deliver_raw(body)
+        body = envelope(topic, payload, source="referral", occurred_at="2026-11-28T10:00:00+00:00")
+        return await deliver(self.client, INTERNAL_SECRET, body)
 
     async def deliver_raw(self, body: bytes, secret: str = INTERNAL_SECRET) -> httpx.Response:
-        signature = sign(secret, body, int(time.time()))
-        return await self.client.post(
-            "/internal/events",
-            content=body,
-            headers={SIGNATURE_HEADER: signature, "Content-Type": "application/json"},
-        )
+        return await deliver_raw(self.client, secret, body)
 
     async def send(
         self, method: str, path: str, caller: Caller, body: Any, **headers: str

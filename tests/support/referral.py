@@ -7,7 +7,6 @@ themselves (tests/referral/referrals/test_consent_gate.py).
 """
 
 import json
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,18 +15,27 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import func, select, text
 
+from identification_svc.cases.schemas import CaseOut
+from identification_svc.consents.schemas import ConsentPage
 from referral_svc.db import EVENTS
 from referral_svc.providers.models import Capacity
 from referral_svc.settings import Settings
+from risk_svc.assessments.schemas import RiskAssessment
 from services.registry import subscriptions
 from shared.db import utcnow
-from shared.signing import SIGNATURE_HEADER, sign
+from shared.errors import ProblemDetail
 from tests.support.auth import TokenIssuer
+from tests.support.events import deliver, envelope
 from tests.support.identification import Caller, Callers
 
 INTERNAL_SECRET = "referral-test-internal-secret"
+# The answers to what does not exist and to what lies outside the caller's scope alike.
+NO_CASE = "The case does not exist or lies outside your scope."
+NO_REFERRAL = "The referral does not exist or lies outside your scope."
+NO_REPATRIATION = "The repatriation does not exist or lies outside your scope."
 IDENTIFICATION_HOST = "identification"
 RISK_HOST = "risk"
 # No part consumes `alert.raised` or the repatriation steps' events yet (services/registry.py),
@@ -95,16 +103,128 @@ def consent_id(case_id: str, scope: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"consent:{case_id}:{scope}"))
 
 
+# The real answers' models: a stand-in answers only what one of these validates, so the
+# stand-ins cannot drift from the services they stand for (tests/referral/test_stand_ins.py
+# checks these are what the real routes answer).
+CASE_ANSWER: type[BaseModel] = CaseOut
+CONSENTS_ANSWER: type[BaseModel] = ConsentPage
+ASSESSMENT_ANSWER: type[BaseModel] = RiskAssessment
+
+
+def conforming(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
+    """`body`, after checking it is an answer of `model`: valid (every required field,
+    each of its type), and with no field the model lacks (a test could rely on it)."""
+    valid = model.model_validate_json(json.dumps(body))
+    answer = valid.model_dump(mode="json", exclude_unset=True)
+    assert _shape(body) == _shape(answer), f"not a {model.__name__}: {body}"
+    return body
+
+
+def _shape(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return None
+
+
+def case_answer(
+    case_id: uuid.UUID,
+    *,
+    organisation_id: uuid.UUID,
+    status: str = "presumed",
+    is_child: bool = False,
+    county: str | None = "RO-IS",
+    gender: str = "female",
+    forms: tuple[str, ...] = ("sexual",),
+    is_foreign: bool = False,
+    version: int = 1,
+) -> dict[str, Any]:
+    """Identification's answer to `GET /api/v1/cases/{id}`, for a case with no decision
+    but its opening, no duplicate and no reflection period."""
+    now = utcnow().isoformat()
+    return {
+        "id": str(case_id),
+        "status": status,
+        "is_child": is_child,
+        "county": county,
+        "exploitation_forms": list(forms),
+        "gender": gender,
+        "citizenship": "MD" if is_foreign else "RO",
+        "is_foreign": is_foreign,
+        "opened_by_organisation_id": str(organisation_id),
+        "reflection_period": None,
+        "created_at": now,
+        "updated_at": now,
+        "version": version,
+        "decisions": [],
+        "possible_duplicates": [],
+        "linked_cases": [],
+    }
+
+
+def consent_answer(case_id: str, scope: str) -> dict[str, Any]:
+    """Identification's consent, given in writing and not withdrawn."""
+    return {
+        "id": consent_id(case_id, scope),
+        "case_id": case_id,
+        "scope": scope,
+        "given": True,
+        "method": "written",
+        "note": None,
+        "childs_views": False,
+        "recorded_by": str(uuid.uuid5(uuid.NAMESPACE_URL, "recorded-by")),
+        "organisation_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "recorded-at")),
+        "recorded_at": utcnow().isoformat(),
+        "withdrawn_at": None,
+        "withdrawn_by": None,
+        "withdrawal_note": None,
+    }
+
+
+def assessment_answer(
+    assessment_id: str, case_id: uuid.UUID, *, instrument: str, level: str
+) -> dict[str, Any]:
+    """Risk's answer to `GET /api/v1/risk-assessments/{id}`: nothing answered, the level
+    computed."""
+    now = utcnow().isoformat()
+    return {
+        "id": assessment_id,
+        "case_id": str(case_id),
+        "instrument": instrument,
+        "version": 1,
+        "is_child": False,
+        "answers": [],
+        "judgement": None,
+        "domains": {"return": {"score": 0, "level": level}},
+        "computed_level": level,
+        "level": level,
+        "critical_items": [],
+        "unknown_items": [],
+        "incomplete": False,
+        "measures": [],
+        "assessed_at": now,
+        "reassess_by": now,
+        "assessor_id": str(uuid.uuid4()),
+        "assessor_organisation_id": str(uuid.uuid4()),
+        "created_at": now,
+    }
+
+
 @dataclass
 class StandInIdentification:
     """The identification service's two answers the referral service asks for: a case, and
-    its current consents (the shapes of identification's `CaseOut` and `ConsentPage`)."""
+    its current consents, each an answer of the real service's model."""
 
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Cases holding a current consent to referral, and to repatriation.
     consenting: set[str] = field(default_factory=set)
     consenting_to_return: set[str] = field(default_factory=set)
     asked: list[str] = field(default_factory=list)
+
+    def hold(self, case_id: uuid.UUID, **facts: Any) -> None:
+        """Hold a case that no event announced (facts as `case_answer` takes them)."""
+        self.cases[str(case_id)] = case_answer(case_id, **facts)
 
     def app(self) -> FastAPI:
         app = FastAPI()
@@ -113,8 +233,8 @@ class StandInIdentification:
         async def case(case_id: str) -> Any:
             self.asked.append(f"case {case_id}")
             if case_id not in self.cases:
-                return _not_found()
-            return self.cases[case_id]
+                return not_found(f"/api/v1/cases/{case_id}")
+            return conforming(CASE_ANSWER, self.cases[case_id])
 
         @app.get("/api/v1/cases/{case_id}/consents")
         async def consents(
@@ -124,24 +244,16 @@ class StandInIdentification:
             holding = {"referral": self.consenting, "repatriation": self.consenting_to_return}
             items = []
             if case_id in holding.get(scope, set()):
-                items.append(
-                    {
-                        "id": consent_id(case_id, scope),
-                        "scope": scope,
-                        "given": True,
-                        "withdrawn_at": None,
-                        "method": "written",
-                    }
-                )
-            return {"items": items, "next_cursor": None}
+                items.append(consent_answer(case_id, scope))
+            return conforming(CONSENTS_ANSWER, {"items": items, "next_cursor": None})
 
         return app
 
 
 @dataclass
 class StandInRisk:
-    """The risk service's one answer the referral service asks for: an assessment by id
-    (the shape of risk's `RiskAssessment`), for when its event has not arrived."""
+    """The risk service's one answer the referral service asks for: an assessment by id,
+    an answer of the real service's model, for when its event has not arrived."""
 
     assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
@@ -149,17 +261,9 @@ class StandInRisk:
     def add(self, case_id: uuid.UUID, *, instrument: str = "pre_return", level: str = "low") -> str:
         """Hold an assessment that no event announced; answers its id."""
         assessment_id = str(uuid.uuid4())
-        self.assessments[assessment_id] = {
-            "id": assessment_id,
-            "case_id": str(case_id),
-            "instrument": instrument,
-            "version": 1,
-            "level": level,
-            "computed_level": level,
-            "domains": {"return": {"score": 0, "level": level}},
-            "measures": [],
-            "assessed_at": utcnow().isoformat(),
-        }
+        self.assessments[assessment_id] = assessment_answer(
+            assessment_id, case_id, instrument=instrument, level=level
+        )
         return assessment_id
 
     def app(self) -> FastAPI:
@@ -169,14 +273,24 @@ class StandInRisk:
         async def assessment(assessment_id: str) -> Any:
             self.asked.append(assessment_id)
             if assessment_id not in self.assessments:
-                return _not_found()
-            return self.assessments[assessment_id]
+                return not_found(f"/api/v1/risk-assessments/{assessment_id}")
+            return conforming(ASSESSMENT_ANSWER, self.assessments[assessment_id])
 
         return app
 
 
-def _not_found() -> JSONResponse:
-    return JSONResponse({"type": "/problems/not-found"}, status_code=404)
+def not_found(path: str) -> JSONResponse:
+    """The real services' answer to what does not exist or lies outside the caller's scope."""
+    body = {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "Nothing with this id that you may see.",
+        "instance": path,
+        "request_id": uuid.uuid4().hex,
+    }
+    conforming(ProblemDetail, body)
+    return JSONResponse(body, status_code=404, media_type="application/problem+json")
 
 
 class Referral:
@@ -217,21 +331,8 @@ class Referral:
         self, topic: str, payload: Mapping[str, Any], occurred_at: str | None = None
     ) -> httpx.Response:
         """Deliver an event to `/internal/events` as the relay would, signed."""
-        body = json.dumps(
-            {
-                "id": str(uuid.uuid4()),
-                "topic": topic,
-                "source": "identification",
-                "occurred_at": occurred_at or utcnow().isoformat(),
-                "payload": dict(payload),
-            }
-        ).encode()
-        signature = sign(INTERNAL_SECRET, body, int(time.time()))
-        return await self.client.post(
-            "/internal/events",
-            content=body,
-            headers={SIGNATURE_HEADER: signature, "Content-Type": "application/json"},
-        )
+        body = envelope(topic, payload, source="identification", occurred_at=occurred_at)
+        return await deliver(self.client, INTERNAL_SECRET, body)
 
     # --- facts and entries
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.identification import PRESUMED, Caller, Service
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 
 CASE_OPENED_KEYS = {
     "case_id",
@@ -119,7 +120,7 @@ async def test_a_refused_correction_publishes_nothing(service: Service, police: 
     response = await service.send(
         "PATCH", f"/api/v1/cases/{case['id']}", police, {"county": "RO-XX"}
     )
-    assert response.status_code == 422
+    assert_problem(response, 422, "county", slug="validation")
     stale = await service.send(
         "PATCH",
         f"/api/v1/cases/{case['id']}",
@@ -127,5 +128,5 @@ async def test_a_refused_correction_publishes_nothing(service: Service, police: 
         {"county": "RO-CJ"},
         **{"If-Match": f'"{case["id"]}-999"'},
     )
-    assert stale.status_code == 412
+    assert_problem(stale, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     assert await service.events("case.updated") == []

@@ -9,6 +9,7 @@ import pytest
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
 from tests.support.identification import (
+    NO_CASE,
     POTENTIAL,
     PRESUMED,
     Caller,
@@ -17,6 +18,7 @@ from tests.support.identification import (
     running_service,
     screening,
 )
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 
 NEW_CASE = {
     "county": "RO-CJ",
@@ -79,7 +81,7 @@ async def test_a_single_case_carries_an_etag_that_changes_with_it(
     assert stale.status_code == 412
     assert stale.json()["type"] == "/problems/precondition-failed"
     stale_decision = await decide(service, police, case["id"], "presumed", if_match=tag)
-    assert stale_decision.status_code == 412
+    assert_problem(stale_decision, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     assert (await service.case(police, case["id"]))["status"] == "potential"
 
 
@@ -90,7 +92,7 @@ async def test_patch_corrects_facts_but_never_the_status(service: Service, polic
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "status"
     null_child = await service.send("PATCH", path, police, {"is_child": None})
-    assert null_child.status_code == 422
+    assert_problem(null_child, 422, "is_child", slug="validation")
     changed = await service.send(
         "PATCH", path, police, {"is_child": True, "citizenship": "UA", "county": None}
     )
@@ -167,7 +169,12 @@ async def test_a_decision_the_status_does_not_allow_is_409_illegal_transition(
     assert again.status_code == 409
     assert again.json()["type"] == "/problems/illegal-transition"
     reopen = await decide(service, police, case["id"], "reopened")
-    assert reopen.status_code == 409
+    assert_problem(
+        reopen,
+        409,
+        slug="illegal-transition",
+        detail="A case that is 'presumed' cannot take the decision 'reopened'.",
+    )
     assert len((await service.case(police, case["id"]))["decisions"]) == 1
 
 
@@ -206,9 +213,9 @@ async def test_another_organisation_gets_404_and_does_not_see_the_case_in_lists(
         assert response.status_code == 404, path
         assert response.json()["type"] == "/problems/not-found"
     patch = await service.send("PATCH", f"/api/v1/cases/{case['id']}", other_police, {})
-    assert patch.status_code == 404
+    assert_problem(patch, 404, slug="not-found", detail=NO_CASE)
     decision = await decide(service, other_police, case["id"], "closed", closing_reason="duplicate")
-    assert decision.status_code == 404
+    assert_problem(decision, 404, slug="not-found", detail=NO_CASE)
     listed = await service.client.get("/api/v1/cases", headers=other_police.headers)
     assert listed.json()["items"] == []
 
@@ -225,7 +232,7 @@ async def test_coordinators_see_all_cases_or_those_of_their_county(
     own_county = await service.client.get("/api/v1/cases", headers=regional.headers)
     assert [c["id"] for c in own_county.json()["items"]] == [iasi["id"]]
     other_county = await service.client.get(f"/api/v1/cases/{cluj['id']}", headers=regional.headers)
-    assert other_county.status_code == 404
+    assert_problem(other_county, 404, slug="not-found", detail=NO_CASE)
 
 
 @pytest.mark.parametrize("roles", [("auditor",), ("admin",), ("system",)])
@@ -291,7 +298,7 @@ async def test_updated_since_syncs_what_changed_in_order_page_by_page(
     naive = await service.client.get(
         "/api/v1/cases", params={"updated_since": "2026-01-01T00:00:00"}, headers=police.headers
     )
-    assert naive.status_code == 422
+    assert_problem(naive, 422, "updated_since", slug="validation")
 
 
 async def test_a_foreign_presumed_victim_gets_a_reflection_period_a_national_none(
@@ -342,6 +349,7 @@ async def test_foreign_citizenship_learned_from_the_person_grants_the_period(
         "PUT", f"/api/v1/cases/{case['id']}/person", police, {"citizenships": ["NG"]}
     )
     assert response.status_code == 201
+    assert response.json()["citizenships"] == ["NG"]
     after = await service.case(police, case["id"])
     assert after["is_foreign"] is True
     assert after["reflection_period"] is not None

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.identification import PRESUMED, Caller, Callers, Service
+from tests.support.identification import NO_CASE, PRESUMED, Caller, Callers, Service
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 
 PERSON = {
     "given_name": "Elena",
@@ -113,9 +114,10 @@ async def test_a_pair_is_resolved_once(service: Service, police: Caller) -> None
         (second, first, "linked"),
     ):
         response = await resolve(service, police, one["id"], other["id"], resolution)
-        assert response.status_code == 409
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["resolution"] == "linked"
+        body = assert_problem(
+            response, 409, slug="conflict", detail="These cases were already resolved as 'linked'."
+        )
+        assert body["resolution"] == "linked"
 
 
 async def test_both_cases_must_be_in_the_callers_scope(
@@ -124,7 +126,7 @@ async def test_both_cases_must_be_in_the_callers_scope(
     first, second = await flagged_pair(service, police, other_police)
     for caller, case, other in ((police, first, second), (other_police, second, first)):
         response = await resolve(service, caller, case["id"], other["id"])
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found", detail=NO_CASE)
     assert (await service.case(police, first["id"]))["linked_cases"] == []
 
 
@@ -134,6 +136,7 @@ async def test_a_national_coordinator_resolves_across_organisations(
     first, second = await flagged_pair(service, police, other_police)
     response = await resolve(service, national_coordinator, first["id"], second["id"])
     assert response.status_code == 201
+    assert [link["case_id"] for link in response.json()["linked_cases"]] == [second["id"]]
     theirs = await service.case(other_police, second["id"])
     assert [link["case_id"] for link in theirs["linked_cases"]] == [first["id"]]
 
@@ -142,7 +145,12 @@ async def test_cases_not_flagged_together_are_404(service: Service, police: Call
     first = await service.open_case(police, PRESUMED)
     second = await service.open_case(police, PRESUMED)
     response = await resolve(service, police, first["id"], second["id"])
-    assert response.status_code == 404
+    assert_problem(
+        response,
+        404,
+        slug="not-found",
+        detail="These two cases are not flagged as possible duplicates.",
+    )
     assert await service.count("duplicate_resolutions") == 0
 
 
@@ -168,10 +176,11 @@ async def test_if_match_guards_the_first_case(service: Service, police: Caller) 
     stale = await resolve(
         service, police, first["id"], second["id"], **{"If-Match": f'"{first["id"]}-1"'}
     )
-    assert stale.status_code == 412
+    assert_problem(stale, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     current = f'"{first["id"]}-{first["version"]}"'
     fresh = await resolve(service, police, first["id"], second["id"], **{"If-Match": current})
     assert fresh.status_code == 201
+    assert [link["case_id"] for link in fresh.json()["linked_cases"]] == [second["id"]]
 
 
 @pytest.mark.parametrize(

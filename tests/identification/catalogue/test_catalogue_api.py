@@ -7,6 +7,7 @@ import pytest
 
 from identification_svc.catalogue.v1 import INDICATORS_V1
 from tests.support.identification import PRESUMED, Caller, Callers, Service, screening
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 
 CATALOGUES = "/api/v1/indicator-catalogues"
 NEW_INDICATOR = {
@@ -21,6 +22,13 @@ NEW_INDICATOR = {
 @pytest.fixture
 def coordinator(callers: Callers) -> Caller:
     return callers("coordinator", county="national", organisation_kind="national_agency")
+
+
+def never_changes(version: int) -> str:
+    return (
+        f"Catalogue version {version} is published or retired and never changes; "
+        "draft a new version."
+    )
 
 
 async def get(service: Service, caller: Caller, path: str = "", **headers: str) -> Any:
@@ -90,9 +98,10 @@ async def test_every_staff_role_reads_the_catalogue(
 async def test_an_unknown_version_is_404_and_a_bad_one_422(
     service: Service, police: Caller
 ) -> None:
-    assert (await get(service, police, "/7")).status_code == 404
+    unknown = await get(service, police, "/7")
+    assert_problem(unknown, 404, slug="not-found", detail="There is no catalogue version 7.")
     for bad in ("/abc", "/0", "/99999999999999999999", "/1;DROP"):
-        assert (await get(service, police, bad)).status_code == 422, bad
+        assert_problem(await get(service, police, bad), 422, "version", slug="validation")
 
 
 @pytest.mark.parametrize("roles", [("police",), ("provider",), ("admin",)])
@@ -115,14 +124,20 @@ async def test_a_draft_copies_the_latest_published_and_only_one_exists_at_a_time
     assert (body["version"], body["status"]) == (2, "draft")
     assert len(body["indicators"]) == len(INDICATORS_V1)
     second = await service.client.post(CATALOGUES, headers=coordinator.headers)
-    assert second.status_code == 409
+    assert_problem(
+        second,
+        409,
+        slug="conflict",
+        detail="A draft version already exists; edit or publish it first.",
+    )
 
 
 async def test_a_draft_is_seen_by_coordinators_only_and_never_screened_with(
     service: Service, coordinator: Caller, police: Caller
 ) -> None:
     await draft(service, coordinator)
-    assert (await get(service, police, "/2")).status_code == 404
+    hidden = await get(service, police, "/2")
+    assert_problem(hidden, 404, slug="not-found", detail="There is no catalogue version 2.")
     assert [v["version"] for v in (await get(service, police)).json()["items"]] == [1]
     assert [v["version"] for v in (await get(service, coordinator)).json()["items"]] == [2, 1]
     response = await service.screen(police, screening(PRESUMED, catalogue_version=2))
@@ -147,7 +162,7 @@ async def test_a_draft_is_edited_then_published_and_retires_the_previous_version
         {"indicators": [NEW_INDICATOR, changed_dr02], "remove": ["DR.10"]},
         **{"If-Match": f'"{created["version"]}-x"'},
     )
-    assert edit.status_code == 412
+    assert_problem(edit, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     tag = (await get(service, coordinator, "/2")).headers["etag"]
     edit = await service.send(
         "PATCH",
@@ -173,6 +188,7 @@ async def test_a_draft_is_edited_then_published_and_retires_the_previous_version
     assert default.json()["catalogue_version"] == 2
     old = await service.screen(police, screening(["DR.10"], catalogue_version=1))
     assert old.status_code == 201
+    assert (old.json()["catalogue_version"], old.json()["outcome"]) == (1, "no_indication")
     gone = await service.screen(police, screening(["DR.10"]))
     assert gone.status_code == 422
     assert gone.json()["errors"][0]["field"] == "answers.0.indicator"
@@ -181,15 +197,15 @@ async def test_a_draft_is_edited_then_published_and_retires_the_previous_version
 async def test_a_published_version_never_changes(service: Service, coordinator: Caller) -> None:
     before = (await get(service, coordinator, "/1")).json()
     edit = await service.send("PATCH", f"{CATALOGUES}/1", coordinator, {"remove": ["DR.01"]})
-    assert edit.status_code == 409
+    assert_problem(edit, 409, slug="conflict", detail=never_changes(1))
     publish = await service.client.post(f"{CATALOGUES}/1/publish", headers=coordinator.headers)
-    assert publish.status_code == 409
+    assert_problem(publish, 409, slug="conflict", detail=never_changes(1))
     await draft(service, coordinator)
     await service.client.post(f"{CATALOGUES}/2/publish", headers=coordinator.headers)
     retired = await service.send("PATCH", f"{CATALOGUES}/1", coordinator, {"remove": ["DR.01"]})
-    assert retired.status_code == 409
+    assert_problem(retired, 409, slug="conflict", detail=never_changes(1))
     again = await service.send("PATCH", f"{CATALOGUES}/2", coordinator, {"remove": ["DR.01"]})
-    assert again.status_code == 409
+    assert_problem(again, 409, slug="conflict", detail=never_changes(2))
     after = (await get(service, coordinator, "/1")).json()
     assert after["indicators"] == before["indicators"]
 
@@ -201,7 +217,7 @@ async def test_an_emptied_draft_cannot_be_published(service: Service, coordinato
     assert emptied.status_code == 200
     assert emptied.json()["indicators"] == []
     publish = await service.client.post(f"{CATALOGUES}/2/publish", headers=coordinator.headers)
-    assert publish.status_code == 409
+    assert_problem(publish, 409, slug="conflict", detail="An empty catalogue cannot be published.")
 
 
 def _indicator(**change: Any) -> dict[str, Any]:

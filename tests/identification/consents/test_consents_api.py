@@ -7,7 +7,8 @@ import pytest
 from services.registry import subscriptions
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
-from tests.support.identification import Caller, Callers, Service, running_service
+from tests.support.identification import NO_CASE, Caller, Callers, Service, running_service
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 
 CHILD = ("EX.14", "EX.02")
 
@@ -89,7 +90,7 @@ async def test_withdrawal_takes_effect_at_once_and_only_once(
     assert body["withdrawal_note"] == "changed her mind"
     assert await current(service, police, case, "referral") == []
     twice = await service.client.post(path, headers=police.headers)
-    assert twice.status_code == 409
+    assert_problem(twice, 409, slug="conflict", detail="This consent is already withdrawn.")
 
 
 async def test_an_older_consent_does_not_revive_when_the_newest_is_withdrawn(
@@ -110,7 +111,12 @@ async def test_a_refusal_cannot_be_withdrawn(service: Service, police: Caller) -
     response = await service.client.post(
         f"{consents_path(case)}/{refusal['id']}/withdraw", headers=police.headers
     )
-    assert response.status_code == 409
+    assert_problem(
+        response,
+        409,
+        slug="conflict",
+        detail="A refusal has nothing to withdraw; record a new consent instead.",
+    )
 
 
 async def test_withdrawal_honours_if_match(service: Service, police: Caller) -> None:
@@ -120,7 +126,7 @@ async def test_withdrawal_honours_if_match(service: Service, police: Caller) -> 
         f"{consents_path(case)}/{consent['id']}/withdraw",
         headers={**police.headers, "If-Match": '"stale-1"'},
     )
-    assert response.status_code == 412
+    assert_problem(response, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     assert len(await current(service, police, case, "referral")) == 1
 
 
@@ -169,11 +175,12 @@ async def test_another_organisation_can_neither_see_nor_record_nor_withdraw(
     case = await service.open_case(police)
     consent = await record(service, police, case, "referral")
     body = {"scope": "referral", "given": True, "method": "verbal"}
-    assert (await service.send("POST", consents_path(case), other_police, body)).status_code == 404
+    recorded = await service.send("POST", consents_path(case), other_police, body)
+    assert_problem(recorded, 404, slug="not-found", detail=NO_CASE)
     withdraw = await service.client.post(
         f"{consents_path(case)}/{consent['id']}/withdraw", headers=other_police.headers
     )
-    assert withdraw.status_code == 404
+    assert_problem(withdraw, 404, slug="not-found", detail=NO_CASE)
     assert len(await current(service, police, case, "referral")) == 1
 
 
@@ -186,7 +193,9 @@ async def test_a_consent_of_another_case_is_not_found_under_this_one(
     response = await service.client.post(
         f"{consents_path(case)}/{consent['id']}/withdraw", headers=police.headers
     )
-    assert response.status_code == 404
+    assert_problem(
+        response, 404, slug="not-found", detail="There is no consent with this id on this case."
+    )
 
 
 @pytest.mark.parametrize("roles", [("provider",), ("auditor",), ("admin",)])

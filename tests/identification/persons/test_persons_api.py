@@ -5,7 +5,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.identification import POTENTIAL, PRESUMED, Caller, Callers, Service
+from tests.support.identification import NO_CASE, POTENTIAL, PRESUMED, Caller, Callers, Service
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
+
+NO_DATA_SHARING = "The adult's current consent to share data (data_sharing) is not on record."
 
 ANA = {
     "given_name": "Ana-Maria",
@@ -45,9 +48,17 @@ async def test_the_person_is_recorded_then_replaced_and_reads_back_whole(
     service: Service, police: Caller
 ) -> None:
     case = await service.open_case(police)
-    assert (await service.client.get(person_path(case), headers=police.headers)).status_code == 404
+    nothing = await service.client.get(person_path(case), headers=police.headers)
+    assert_problem(
+        nothing, 404, slug="not-found", detail="No personal data is recorded for this case."
+    )
     blind = await put_person(service, police, case, ANA, **{"If-Match": '"x-1"'})
-    assert blind.status_code == 412
+    assert_problem(
+        blind,
+        412,
+        slug="precondition-failed",
+        detail="No personal data is recorded yet to match If-Match.",
+    )
     created = await put_person(service, police, case, ANA)
     assert created.status_code == 201
     read = await service.client.get(person_path(case), headers=police.headers)
@@ -66,7 +77,7 @@ async def test_the_person_is_recorded_then_replaced_and_reads_back_whole(
     stale = await put_person(
         service, police, case, {"given_name": "X"}, **{"If-Match": read.headers["etag"]}
     )
-    assert stale.status_code == 412
+    assert_problem(stale, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
 
 
 async def test_no_plaintext_name_birth_date_document_phone_or_address_is_stored(
@@ -167,8 +178,7 @@ async def test_a_provider_sees_what_its_services_need_with_the_adults_consent(
         },
     )
     without = await service.client.get(person_path(case), headers=provider.headers)
-    assert without.status_code == 409
-    assert without.json()["type"] == "/problems/consent-required"
+    assert_problem(without, 409, slug="consent-required", detail=NO_DATA_SHARING)
 
     consent = await service.send(
         "POST",
@@ -196,7 +206,7 @@ async def test_a_provider_sees_what_its_services_need_with_the_adults_consent(
         headers=police.headers,
     )
     after = await service.client.get(person_path(case), headers=provider.headers)
-    assert after.status_code == 409
+    assert_problem(after, 409, slug="consent-required", detail=NO_DATA_SHARING)
 
 
 async def test_a_provider_needs_no_consent_for_a_child(
@@ -224,7 +234,7 @@ async def test_a_provider_not_referred_the_case_sees_nothing(
     case = await service.open_case(police)
     await put_person(service, police, case, ANA)
     response = await service.client.get(person_path(case), headers=provider.headers)
-    assert response.status_code == 404
+    assert_problem(response, 404, slug="not-found", detail=NO_CASE)
 
 
 @pytest.mark.parametrize("roles", [("auditor",), ("admin",), ("consular_officer",)])

@@ -12,6 +12,7 @@ from identification_svc.catalogue.service import engine_indicators
 from identification_svc.screening.models import Screening
 from identification_svc.screening.rules import evaluate
 from tests.support.identification import (
+    NO_CASE,
     POTENTIAL,
     PRESUMED,
     Caller,
@@ -19,6 +20,7 @@ from tests.support.identification import (
     Service,
     screening,
 )
+from tests.support.problems import assert_problem
 
 STORED = ("screenings", "cases", "case_decisions", "outbox")
 
@@ -170,7 +172,7 @@ async def test_a_screening_of_a_case_the_caller_may_not_see_is_404_and_stores_no
     case = await service.open_case(police)
     before = await service.counts(*STORED)
     response = await service.screen(other_police, screening(PRESUMED, case_id=case["id"]))
-    assert response.status_code == 404
+    assert_problem(response, 404, slug="not-found", detail=NO_CASE)
     assert await service.counts(*STORED) == before
 
 
@@ -181,7 +183,12 @@ async def test_a_closed_case_takes_no_screening(service: Service, police: Caller
         f"/api/v1/cases/{case['id']}/decisions", json=closing, headers=police.headers
     )
     response = await service.screen(police, screening(PRESUMED, case_id=case["id"]))
-    assert response.status_code == 409
+    assert_problem(
+        response,
+        409,
+        slug="conflict",
+        detail="The case is closed; reopen it before screening again.",
+    )
 
 
 @pytest.mark.parametrize("roles", [("provider",), ("admin",), ("auditor",), ("consular_officer",)])
@@ -266,11 +273,13 @@ async def test_screenings_list_by_case_and_stay_within_scope(
     assert theirs["id"] not in ids
 
     hidden = await service.client.get(f"/api/v1/screenings/{theirs['id']}", headers=police.headers)
-    assert hidden.status_code == 404
+    assert_problem(
+        hidden, 404, slug="not-found", detail="There is no screening with this id that you may see."
+    )
     foreign_case = await service.client.get(
         "/api/v1/screenings", params={"case_id": theirs["case_id"]}, headers=police.headers
     )
-    assert foreign_case.status_code == 404
+    assert_problem(foreign_case, 404, slug="not-found", detail=NO_CASE)
 
 
 async def test_the_catalogue_version_defaults_to_the_latest_published(

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from tests.support.identification import Caller, Callers
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 from tests.support.referral import Referral
 
 
@@ -50,7 +51,12 @@ async def test_a_regional_coordinator_sees_its_countys_alerts_only(
     acknowledge = await service.send(
         "POST", f"/api/v1/alerts/{iasi[0]['id']}/acknowledge", regional
     )
-    assert acknowledge.status_code == 404
+    assert_problem(
+        acknowledge,
+        404,
+        slug="not-found",
+        detail="The alert does not exist or lies outside your scope.",
+    )
 
 
 async def test_acknowledging_closes_an_alert_once(service: Referral, police: Caller) -> None:
@@ -73,7 +79,7 @@ async def test_acknowledging_closes_an_alert_once(service: Referral, police: Cal
         alert["id"]
     ]
     stale = await service.send("POST", path, other, **{"If-Match": f'"{alert["id"]}-1"'})
-    assert stale.status_code == 412
+    assert_problem(stale, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
 
 
 async def test_the_list_filters_by_kind_and_pages(service: Referral, police: Caller) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from referral_svc.cases.models import CaseFacts, CaseRisk
 from tests.support.identification import Caller, Callers
+from tests.support.problems import assert_problem
 from tests.support.referral import Referral, child_protection_body
 
 
@@ -222,5 +223,5 @@ async def test_a_childs_referrals_stand_when_a_consent_is_withdrawn(
 
 async def test_a_malformed_event_is_refused_and_changes_nothing(service: Referral) -> None:
     response = await service.deliver("case.opened", {"case_id": "nope"})
-    assert response.status_code == 422
+    assert_problem(response, 422, "payload", slug="validation", detail="Not a case.opened payload.")
     assert await service.count("referral_case_facts") == 0

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from tests.support.identification import Callers
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem
 from tests.support.referral import Referral, provider_body
 
 
@@ -180,7 +181,7 @@ async def test_a_change_keeps_what_it_does_not_name_and_if_match_guards_it(
     stale = await service.send(
         "PATCH", path, service.coordinator, {"active": False}, **{"If-Match": etag}
     )
-    assert stale.status_code == 412
+    assert_problem(stale, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     nulled = await service.send("PATCH", path, service.coordinator, {"name": None})
     assert nulled.status_code == 422
     assert nulled.json()["errors"][0]["field"] == "name"

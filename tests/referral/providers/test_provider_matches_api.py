@@ -6,7 +6,8 @@ import uuid
 from referral_svc.app import create_app
 from tests.support.apps import client_for
 from tests.support.identification import Caller, Callers
-from tests.support.referral import Referral, child_protection_body
+from tests.support.problems import assert_problem, needs
+from tests.support.referral import NO_CASE, Referral, child_protection_body
 
 
 async def matches(bed: Referral, caller: Caller, case_id: uuid.UUID, **params) -> dict:
@@ -182,11 +183,11 @@ async def test_only_who_may_refer_the_case_sees_its_matches(
     stranger = await service.client.get(
         path, params={"service": "shelter"}, headers=callers("police", county="RO-CJ").headers
     )
-    assert stranger.status_code == 404
+    assert_problem(stranger, 404, slug="not-found", detail=NO_CASE)
     provider = await service.client.get(
         path, params={"service": "shelter"}, headers=callers("provider").headers
     )
-    assert provider.status_code == 403
+    assert_problem(provider, 403, slug="forbidden", detail=needs("create_referral"))
     wrong = await service.client.get(path, params={"service": "spa"}, headers=police.headers)
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"].startswith("service")

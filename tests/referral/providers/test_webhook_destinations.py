@@ -21,6 +21,7 @@ from tests.support.apps import SuiteTransport, client_for
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
 from tests.support.identification import Caller, Callers
+from tests.support.problems import assert_problem
 from tests.support.referral import Referral, StandInIdentification, provider_body, settings_for
 
 SECRET = "a-webhook-secret-of-the-ngo"
@@ -101,7 +102,13 @@ async def test_a_public_host_and_an_allowed_private_one_are_accepted(
             service.coordinator,
             provider_body(uuid.uuid4(), **webhook("http://10.0.0.5/nirm")),
         )
-        assert refused.status_code == 422
+        assert_problem(
+            refused,
+            422,
+            "webhook_url",
+            slug="validation",
+            detail="10.0.0.5 is a non-public address.",
+        )
 
 
 async def test_a_name_resolving_to_a_private_address_is_refused_when_written() -> None:

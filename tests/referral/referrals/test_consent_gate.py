@@ -17,8 +17,11 @@ from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
 from tests.support.identification import Caller, Callers
 from tests.support.identification import settings_for as identification_settings
-from tests.support.referral import IDENTIFICATION_HOST, provider_body
+from tests.support.problems import assert_problem
+from tests.support.referral import IDENTIFICATION_HOST, NO_CASE, provider_body
 from tests.support.referral import settings_for as referral_settings
+
+NO_CONSENT = "The adult's current consent to referral is not on record; record it first."
 
 
 @dataclass
@@ -97,11 +100,11 @@ async def test_an_adult_is_referred_only_with_a_current_consent(suite: Suite, sh
     case_id = await suite.open_case(age=30)
 
     refused = await suite.refer(case_id, shelter)
-    assert refused.status_code == 409
-    assert refused.json()["type"] == "/problems/consent-required"
+    assert_problem(refused, 409, slug="consent-required", detail=NO_CONSENT)
 
     await suite.consent(case_id, given=False)
-    assert (await suite.refer(case_id, shelter)).status_code == 409
+    refused = await suite.refer(case_id, shelter)
+    assert_problem(refused, 409, slug="consent-required", detail=NO_CONSENT)
 
     consent = await suite.consent(case_id)
     referred = await suite.refer(case_id, shelter)
@@ -113,7 +116,8 @@ async def test_an_adult_is_referred_only_with_a_current_consent(suite: Suite, sh
         headers=suite.police.headers,
     )
     assert withdrawn.status_code == 200, withdrawn.text
-    assert (await suite.refer(case_id, shelter)).status_code == 409
+    refused = await suite.refer(case_id, shelter)
+    assert_problem(refused, 409, slug="consent-required", detail=NO_CONSENT)
 
 
 async def test_with_identification_unreachable_no_adult_is_referred(
@@ -121,12 +125,18 @@ async def test_with_identification_unreachable_no_adult_is_referred(
 ) -> None:
     case_id = await suite.open_case(age=30)
     await suite.consent(case_id)
-    assert (await suite.refer(case_id, shelter)).status_code == 201  # the case is now known
+    referred = await suite.refer(case_id, shelter)
+    assert referred.status_code == 201  # the case is now known
+    assert (referred.json()["case_id"], referred.json()["status"]) == (case_id, "sent")
 
     del suite.transport.apps[IDENTIFICATION_HOST]
     response = await suite.refer(case_id, shelter)
-    assert response.status_code == 503
-    assert response.json()["type"] == "/problems/service-unavailable"
+    assert_problem(
+        response,
+        503,
+        slug="service-unavailable",
+        detail="The identification service cannot be reached.",
+    )
     assert "http://" not in response.text  # no internal address leaks
     listed = await suite.referral.get(
         "/api/v1/referrals", params={"case_id": case_id}, headers=suite.police.headers
@@ -151,4 +161,4 @@ async def test_a_case_the_referrer_may_not_see_in_identification_is_404(
         json={"case_id": case_id, "provider_id": shelter, "services": ["shelter"]},
         headers=stranger.headers,
     )
-    assert response.status_code == 404
+    assert_problem(response, 404, slug="not-found", detail=NO_CASE)

@@ -12,7 +12,8 @@ from referral_svc.referrals.states import ReferralAction
 from shared.db import utcnow
 from shared.errors import ChangedMeanwhile
 from tests.support.identification import Caller, Callers
-from tests.support.referral import Referral
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem, needs
+from tests.support.referral import NO_CASE, NO_REFERRAL, Referral
 
 
 @pytest.fixture
@@ -138,7 +139,9 @@ async def test_coverage_is_advice_a_provider_elsewhere_may_be_referred(
 ) -> None:
     far = await service.provider(counties=["RO-TM"])
     case_id = await service.adult_with_consent(police, county="RO-IS")
-    assert (await service.refer(police, case_id, far["id"])).status_code == 201
+    referral = await service.referral(police, case_id, far["id"])
+    assert (referral["case_id"], referral["provider_id"]) == (str(case_id), far["id"])
+    assert referral["status"] == "sent"
 
 
 async def test_an_adult_without_consent_gets_no_referral(
@@ -155,23 +158,15 @@ async def test_a_case_not_heard_of_is_asked_of_identification_with_the_callers_t
     service: Referral, police: Caller, shelter: dict
 ) -> None:
     case_id = uuid.uuid4()
-    service.identification.cases[str(case_id)] = {
-        "id": str(case_id),
-        "status": "presumed",
-        "is_child": False,
-        "county": "RO-IS",
-        "exploitation_forms": ["labour"],
-        "gender": "male",
-        "opened_by_organisation_id": str(police.organisation_id),
-        "is_foreign": False,
-        "version": 3,
-    }
+    service.identification.hold(
+        case_id, organisation_id=police.organisation_id, gender="male", forms=("labour",), version=3
+    )
     service.identification.consenting.add(str(case_id))
     male_shelter = await service.provider(genders=["male"])
     referral = await service.referral(police, case_id, male_shelter["id"])
     assert referral["case"]["gender"] == "male"
     missing = await service.refer(police, uuid.uuid4(), shelter["id"])
-    assert missing.status_code == 404
+    assert_problem(missing, 404, slug="not-found", detail=NO_CASE)
 
 
 async def test_a_case_outside_the_callers_scope_is_404(
@@ -179,11 +174,14 @@ async def test_a_case_outside_the_callers_scope_is_404(
 ) -> None:
     case_id = await service.adult_with_consent(police)
     stranger = callers("police", county="RO-CJ")
-    assert (await service.refer(stranger, case_id, shelter["id"])).status_code == 404
+    refused = await service.refer(stranger, case_id, shelter["id"])
+    assert_problem(refused, 404, slug="not-found", detail=NO_CASE)
     cluj = callers("coordinator", county="RO-CJ", organisation_kind="national_agency")
-    assert (await service.refer(cluj, case_id, shelter["id"])).status_code == 404
+    refused = await service.refer(cluj, case_id, shelter["id"])
+    assert_problem(refused, 404, slug="not-found", detail=NO_CASE)
     iasi = callers("coordinator", county="RO-IS", organisation_kind="national_agency")
-    assert (await service.refer(iasi, case_id, shelter["id"])).status_code == 201
+    referral = await service.referral(iasi, case_id, shelter["id"])
+    assert referral["referrer_organisation_id"] == str(iasi.organisation_id)
 
 
 async def test_the_providers_staff_accept_and_another_providers_staff_do_not_see_it(
@@ -192,9 +190,10 @@ async def test_the_providers_staff_accept_and_another_providers_staff_do_not_see
     case_id = await service.adult_with_consent(police)
     referral = await service.referral(police, case_id, shelter["id"])
     rival = callers("provider", organisation_kind="ngo")
-    assert (await service.act(rival, referral["id"], "accept")).status_code == 404
+    refused = await service.act(rival, referral["id"], "accept")
+    assert_problem(refused, 404, slug="not-found", detail=NO_REFERRAL)
     seen = await service.client.get(f"/api/v1/referrals/{referral['id']}", headers=rival.headers)
-    assert seen.status_code == 404
+    assert_problem(seen, 404, slug="not-found", detail=NO_REFERRAL)
 
     accepted = await service.act(staff, referral["id"], "accept", {"note": "Room 4."})
     assert accepted.status_code == 200, accepted.text
@@ -214,11 +213,14 @@ async def test_only_the_provider_answers_and_only_the_referrer_or_a_coordinator_
     case_id = await service.adult_with_consent(police)
     referral = await service.referral(police, case_id, shelter["id"])
     colleague = callers("police", organisation_id=police.organisation_id)
-    assert (await service.act(colleague, referral["id"], "accept")).status_code == 403
-    assert (await service.act(staff, referral["id"], "withdraw")).status_code == 403
+    answer = await service.act(colleague, referral["id"], "accept")
+    assert_problem(answer, 403, slug="forbidden", detail=needs("answer_referral"))
+    withdraw = await service.act(staff, referral["id"], "withdraw")
+    assert_problem(withdraw, 403, slug="forbidden", detail=needs("create_referral"))
     # A coordinator of another county sees nothing of the case.
     far = callers("coordinator", county="RO-TM", organisation_kind="national_agency")
-    assert (await service.act(far, referral["id"], "withdraw")).status_code == 404
+    withdraw = await service.act(far, referral["id"], "withdraw")
+    assert_problem(withdraw, 404, slug="not-found", detail=NO_REFERRAL)
     withdrawn = await service.act(colleague, referral["id"], "withdraw")
     assert withdrawn.status_code == 200
     assert withdrawn.json()["status"] == "withdrawn"
@@ -231,13 +233,16 @@ async def test_an_illegal_transition_is_409(
     case_id = await service.adult_with_consent(police)
     referral = await service.referral(police, case_id, shelter["id"])
     complete = await service.act(staff, referral["id"], "complete")
-    assert complete.status_code == 409
-    assert complete.json()["type"] == "/problems/illegal-transition"
+    assert_problem(
+        complete, 409, slug="illegal-transition", detail="cannot complete a sent referral"
+    )
     assert (await service.act(staff, referral["id"], "accept")).status_code == 200
     again = await service.act(staff, referral["id"], "accept")
     assert again.json()["type"] == "/problems/illegal-transition"
     declined_late = await service.act(staff, referral["id"], "decline", {"reason": "no_capacity"})
-    assert declined_late.status_code == 409
+    assert_problem(
+        declined_late, 409, slug="illegal-transition", detail="cannot decline a accepted referral"
+    )
 
 
 async def test_an_answer_to_a_referral_moved_since_it_was_read_is_a_409_conflict(
@@ -303,7 +308,7 @@ async def test_if_match_guards_a_transition(
     read = await service.client.get(f"/api/v1/referrals/{referral['id']}", headers=staff.headers)
     etag = read.headers["ETag"]
     stale = await service.act(staff, referral["id"], "accept", **{"If-Match": '"other-1"'})
-    assert stale.status_code == 412
+    assert_problem(stale, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     fresh = await service.act(staff, referral["id"], "accept", **{"If-Match": etag})
     assert fresh.status_code == 200
     assert fresh.headers["ETag"] != etag
@@ -410,7 +415,7 @@ async def test_a_provider_sees_only_the_case_facts_its_services_need(
 
 async def test_an_unknown_referral_is_404(service: Referral, police: Caller) -> None:
     response = await service.client.get(f"/api/v1/referrals/{uuid.uuid4()}", headers=police.headers)
-    assert response.status_code == 404
+    assert_problem(response, 404, slug="not-found", detail=NO_REFERRAL)
 
 
 async def test_updated_since_lists_what_changed_in_sync_order(

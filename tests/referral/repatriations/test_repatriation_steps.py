@@ -8,7 +8,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from shared.db import utcnow
-from tests.support.referral import RepatriationWorld, consent_id
+from tests.support.problems import CHANGED_SINCE_READ, assert_problem, needs
+from tests.support.referral import NO_REPATRIATION, RepatriationWorld, consent_id
+
+
+def not_theirs(kind: str) -> str:
+    return f"A {kind} determination is not yours to make."
 
 
 def step(repatriation: dict, name: str) -> dict:
@@ -132,14 +137,23 @@ async def test_an_adult_returns_only_with_a_current_consent_to_repatriation(
     await world.done(rid, "identity_documents", world.consul)
 
     missing = await service.complete(world.coordinator, rid, "consent_to_return")
-    assert missing.status_code == 409
-    assert missing.json()["type"] == "/problems/consent-required"
+    assert_problem(
+        missing,
+        409,
+        slug="consent-required",
+        detail="The adult's current consent to repatriation is not on record; record it first.",
+    )
 
     service.identification.consenting_to_return.add(str(case_id))
     other = await service.complete(
         world.coordinator, rid, "consent_to_return", {"consent_id": str(uuid.uuid4())}
     )
-    assert other.status_code == 409
+    assert_problem(
+        other,
+        409,
+        slug="consent-required",
+        detail="The consent named is not the current one of its scope.",
+    )
     named = {"consent_id": consent_id(str(case_id), "repatriation")}
     assert (await service.complete(world.coordinator, rid, "consent_to_return", named)).is_success
 
@@ -159,12 +173,19 @@ async def test_a_childs_consent_step_rests_on_a_best_interests_determination(
     consent = await service.complete(
         world.child_protection, rid, "consent_to_return", {"consent_id": str(uuid.uuid4())}
     )
-    assert consent.status_code == 422
-    assert consent.json()["errors"][0]["field"] == "consent_id"
+    assert_problem(
+        consent,
+        422,
+        "consent_id",
+        slug="validation",
+        detail="A child's return rests on a best-interests determination, not consent.",
+    )
 
     against = await service.determine(world.child_protection, rid, "best_interests", False)
     assert against.status_code == 200, against.text
-    assert (await service.complete(world.coordinator, rid, "consent_to_return")).status_code == 409
+    refused = await service.complete(world.coordinator, rid, "consent_to_return")
+    body = assert_problem(refused, 409, slug="evidence-required")
+    assert body["requirement"] == "best_interests_determination"
     favour = await service.determine(world.child_protection, rid, "best_interests", True)
     determination_id = favour.json()["determinations"][-1]["id"]
 
@@ -208,7 +229,13 @@ async def test_the_pre_return_assessment_is_asked_of_risk_when_its_event_is_late
     elsewhere = service.risk_service.add(uuid.uuid4())
     body = {"risk_assessment_id": elsewhere}
     other_case = await service.complete(world.coordinator, rid, "pre_return_risk_assessment", body)
-    assert other_case.status_code == 422
+    assert_problem(
+        other_case,
+        422,
+        "risk_assessment_id",
+        slug="validation",
+        detail="No assessment of this case has this id.",
+    )
 
     late = service.risk_service.add(case_id, level="high")
     done = await world.done(rid, "pre_return_risk_assessment", world.coordinator,
@@ -324,17 +351,18 @@ async def test_determinations_are_made_by_their_makers_only(world: RepatriationW
     service = world.service
     adult = (await world.register(await world.adult_case()))["id"]
     child = (await world.register(await world.child_case()))["id"]
-    assert (await service.determine(world.coordinator, child, "best_interests")).status_code == 403
-    assert (
-        await service.determine(world.child_protection, child, "mitigation_plan")
-    ).status_code == 403
+    coordinator = await service.determine(world.coordinator, child, "best_interests")
+    assert_problem(coordinator, 403, slug="forbidden", detail=not_theirs("best_interests"))
+    child_protection = await service.determine(world.child_protection, child, "mitigation_plan")
+    assert_problem(child_protection, 403, slug="forbidden", detail=not_theirs("mitigation_plan"))
     for_adult = await service.determine(world.child_protection, adult, "best_interests")
     # The child-protection service does not see the adult's case at all.
-    assert for_adult.status_code == 404
+    assert_problem(for_adult, 404, slug="not-found", detail=NO_REPATRIATION)
     social_services = service.callers("social_worker", organisation_id=world.police.organisation_id)
-    assert (await service.determine(social_services, child, "best_interests")).status_code == 403
+    social_worker = await service.determine(social_services, child, "best_interests")
+    assert_problem(social_worker, 403, slug="forbidden", detail=not_theirs("best_interests"))
     police = await service.determine(world.police, child, "mitigation_plan")
-    assert police.status_code == 403
+    assert_problem(police, 403, slug="forbidden", detail=needs("work_repatriation"))
 
 
 async def test_completing_a_step_counts_the_next_due_dates_from_it(
@@ -358,7 +386,7 @@ async def test_a_stale_if_match_is_412(world: RepatriationWorld) -> None:
         None,
         **{"If-Match": f'"{repatriation["id"]}-0"'},
     )
-    assert response.status_code == 412
+    assert_problem(response, 412, slug="precondition-failed", detail=CHANGED_SINCE_READ)
     current = await world.service.read_repatriation(world.consul, repatriation["id"])
     fresh = await world.service.complete(
         world.consul,

@@ -16,8 +16,11 @@ from tests.support.apps import SuiteTransport, client_for
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
 from tests.support.identification import Callers
+from tests.support.problems import assert_problem, needs
 from tests.support.referral import (
     IDENTIFICATION_HOST,
+    NO_CASE,
+    NO_REPATRIATION,
     Referral,
     RepatriationWorld,
     StandInIdentification,
@@ -118,10 +121,10 @@ async def test_roles_outside_the_first_step_do_not_register(
 
 async def test_a_case_the_caller_does_not_see_is_404(world: RepatriationWorld) -> None:
     case_id = await world.adult_case()
-    assert (await world.service.repatriate(world.consul, case_id)).status_code == 404
     stranger = world.service.callers("coordinator", county="RO-CJ")
-    assert (await world.service.repatriate(stranger, case_id)).status_code == 404
-    assert (await world.service.repatriate(world.coordinator, uuid.uuid4())).status_code == 404
+    for caller, case in ((world.consul, case_id), (stranger, case_id), (world.coordinator, None)):
+        refused = await world.service.repatriate(caller, case or uuid.uuid4())
+        assert_problem(refused, 404, slug="not-found", detail=NO_CASE)
 
 
 async def test_partners_are_consulates_or_international_organisations_of_the_directory(
@@ -149,7 +152,9 @@ async def test_one_repatriation_under_way_per_case(world: RepatriationWorld) -> 
     case_id = await world.adult_case()
     first = await world.register(case_id)
     again = await world.service.repatriate(world.coordinator, case_id)
-    assert again.status_code == 409
+    assert_problem(
+        again, 409, slug="conflict", detail="The case already has a repatriation under way."
+    )
     cancelled = await world.service.send(
         "POST",
         f"/api/v1/repatriations/{first['id']}/cancel",
@@ -157,7 +162,9 @@ async def test_one_repatriation_under_way_per_case(world: RepatriationWorld) -> 
         {"reason": "Registered twice."},
     )
     assert cancelled.status_code == 200, cancelled.text
-    assert (await world.service.repatriate(world.coordinator, case_id)).status_code == 201
+    second = await world.service.repatriation(world.coordinator, case_id)
+    assert (second["case_id"], second["status"]) == (str(case_id), "open")
+    assert second["id"] != first["id"]
 
 
 async def test_who_sees_a_repatriation(world: RepatriationWorld) -> None:
@@ -176,14 +183,16 @@ async def test_who_sees_a_repatriation(world: RepatriationWorld) -> None:
         service.callers("consular_officer", organisation_kind="consulate"),
     ]
     for caller in not_seeing:
-        assert (await service.read_repatriation(caller, rid)).status_code == 404, caller.roles
+        hidden = await service.read_repatriation(caller, rid)
+        assert_problem(hidden, 404, slug="not-found", detail=NO_REPATRIATION)
         listed = await service.send("GET", "/api/v1/repatriations", caller)
         assert listed.json()["items"] == []
     # A provider the case is referred to sees it from then on.
     await world.accepted_reception(case_id)
     assert (await service.read_repatriation(world.reception_staff, rid)).status_code == 200
     auditor = service.callers("auditor", county="national")
-    assert (await service.read_repatriation(auditor, rid)).status_code == 403
+    refused = await service.read_repatriation(auditor, rid)
+    assert_problem(refused, 403, slug="forbidden", detail=needs("read_repatriations"))
 
 
 async def test_the_list_filters_by_case_status_and_overdue(world: RepatriationWorld) -> None:
@@ -223,8 +232,9 @@ async def test_a_coordinator_cancels_with_a_reason_and_the_steps_stop(
     rid = (await world.register(await world.adult_case()))["id"]
     path = f"/api/v1/repatriations/{rid}/cancel"
     by_consul = await service.send("POST", path, world.consul, {"reason": "No."})
-    assert by_consul.status_code == 403
-    assert (await service.send("POST", path, world.coordinator, {})).status_code == 422
+    assert_problem(by_consul, 403, slug="forbidden", detail=needs("cancel_repatriation"))
+    no_reason = await service.send("POST", path, world.coordinator, {})
+    assert_problem(no_reason, 422, "reason", slug="validation")
 
     response = await service.send("POST", path, world.coordinator, {"reason": "She stays."})
     assert response.status_code == 200, response.text
@@ -233,9 +243,9 @@ async def test_a_coordinator_cancels_with_a_reason_and_the_steps_stop(
     assert cancelled["travel_block"] is None
     assert not any(s["overdue"] for s in cancelled["steps"])
     step = await service.complete(world.consul, rid, "identity_documents")
-    assert (step.status_code, step.json()["type"]) == (409, "/problems/illegal-transition")
+    assert_problem(step, 409, slug="illegal-transition", detail="The repatriation is cancelled.")
     again = await service.send("POST", path, world.coordinator, {"reason": "Twice."})
-    assert again.status_code == 409
+    assert_problem(again, 409, slug="illegal-transition", detail="The repatriation is cancelled.")
 
 
 async def test_configured_targets_set_the_due_dates(

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.risk.conftest import Actor, RiskService, assert_problem, initial
+from tests.risk.conftest import Actor, RiskService, initial
+from tests.support.problems import assert_problem
 
 DUE = "/api/v1/risk-assessments"
 HIGH: list[str] = ["SAF-02"]

@@ -13,7 +13,8 @@ from risk_svc.assessments.service import evaluate
 from risk_svc.db import EVENTS
 from risk_svc.instruments.models import InstrumentVersion
 from shared.db import Database
-from tests.risk.conftest import Actor, RiskService, answers, assert_problem, initial
+from tests.risk.conftest import Actor, RiskService, answers, initial
+from tests.support.problems import assert_problem
 
 
 def at(text: str) -> datetime:
@@ -364,9 +365,13 @@ async def test_coordinators_see_their_county_or_every_case(risk: RiskService) ->
     elsewhere = risk.actor("coordinator", county="RO-TM")
     national = risk.actor("coordinator", county="national")
 
-    assert (await risk.assess(regional, case_id, initial(["SAF-01"]))).status_code == 201
-    assert (await risk.http.get(url, headers=national.headers)).status_code == 200
-    assert_problem(await risk.http.get(url, headers=elsewhere.headers), 404)
+    assessed = await risk.assess(regional, case_id, initial(["SAF-01"]))
+    assert assessed.status_code == 201
+    assert assessed.json()["assessor_organisation_id"] == str(regional.organisation_id)
+    seen = await risk.http.get(url, headers=national.headers)
+    assert [item["id"] for item in seen.json()["items"]] == [assessed.json()["id"]]
+    hidden = await risk.http.get(url, headers=elsewhere.headers)
+    assert_problem(hidden, 404, slug="not-found", detail="No such case.")
 
 
 # --- storage and the event ------------------------------------------------------------------

@@ -15,13 +15,13 @@ from tests.risk.conftest import (
     IDENTIFICATION_URL,
     Actor,
     RiskService,
-    assert_problem,
     case_payload,
     initial,
 )
 from tests.support.apps import running
 from tests.support.databases import DatabaseFactory
 from tests.support.identification import settings_for
+from tests.support.problems import assert_problem
 
 
 async def assess_child_item(risk: RiskService, actor: Actor, case_id: uuid.UUID) -> int:
@@ -92,9 +92,11 @@ async def test_a_malformed_case_event_is_refused_and_can_be_delivered_again_fixe
     broken = await risk.deliver("case.opened", {**payload, "is_child": "perhaps"}, event_id)
     fixed = await risk.deliver("case.opened", payload, event_id)
 
-    assert_problem(broken, 422, "payload")
+    assert_problem(broken, 422, "payload", slug="validation", detail="Not a case.opened payload.")
     assert fixed.json() == {"status": "processed"}
-    assert (await risk.assess(police, case_id, initial())).status_code == 201
+    assessed = await risk.assess(police, case_id, initial())
+    assert assessed.status_code == 201
+    assert (assessed.json()["case_id"], assessed.json()["is_child"]) == (str(case_id), False)
 
 
 async def test_a_referral_heard_of_before_its_case_lets_the_provider_read_once_the_case_arrives(

@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from risk_svc.instruments import v1
-from tests.risk.conftest import Actor, RiskService, assert_problem, initial
+from tests.risk.conftest import Actor, RiskService, initial
+from tests.support.problems import assert_problem
 
 BASE = "/api/v1/risk-instruments"
 

@@ -1,0 +1,48 @@
+"""Events delivered to a part's inbox (`POST /internal/events`) as the relay would: an
+envelope (docs/events.md), serialised, signed with the parts' shared secret."""
+
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from shared.db import utcnow
+from shared.signing import SIGNATURE_HEADER, sign
+
+INBOX = "/internal/events"
+
+
+def envelope(
+    topic: str,
+    payload: Mapping[str, Any],
+    *,
+    source: str,
+    event_id: uuid.UUID | str | None = None,
+    occurred_at: str | None = None,
+) -> dict[str, Any]:
+    """One event's envelope; a new id and the present moment unless given."""
+    return {
+        "id": str(event_id or uuid.uuid4()),
+        "topic": topic,
+        "source": source,
+        "occurred_at": occurred_at or utcnow().isoformat(),
+        "payload": dict(payload),
+    }
+
+
+async def deliver(client: httpx.AsyncClient, secret: str, content: object) -> httpx.Response:
+    """POST `content` (an envelope, or a batch of them) as JSON, signed now."""
+    return await deliver_raw(client, secret, json.dumps(content).encode())
+
+
+async def deliver_raw(client: httpx.AsyncClient, secret: str, body: bytes) -> httpx.Response:
+    """POST `body` exactly as given, signed now with `secret`."""
+    signature = sign(secret, body, int(time.time()))
+    return await client.post(
+        INBOX,
+        content=body,
+        headers={SIGNATURE_HEADER: signature, "Content-Type": "application/json"},
+    )
