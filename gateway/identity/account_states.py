@@ -20,8 +20,10 @@ Key = tuple[str, uuid.UUID]
 
 
 class AccountStates:
-    def __init__(self, ttl: float) -> None:
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
+        # Seconds, only ever compared with each other (a test gives its own).
+        self.clock = clock
         self._entries: dict[Key, tuple[float, AccountState | None]] = {}
 
     async def get(
@@ -34,7 +36,7 @@ class AccountStates:
         if self.ttl <= 0:
             return await load()
         key = (kind, account_id)
-        now = time.monotonic()
+        now = self.clock()
         remembered = self._entries.get(key)
         if remembered is not None and remembered[0] > now:
             return remembered[1]

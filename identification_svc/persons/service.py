@@ -21,7 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from identification_svc.cases.models import Case
 from identification_svc.cases.service import CaseService
 from identification_svc.consents.service import ConsentService
-from identification_svc.persons.exceptions import NoPersonToMatch, PersonNotFound
+from identification_svc.persons.exceptions import (
+    NoDataSharingConsent,
+    NoPersonToMatch,
+    PersonNotFound,
+)
 from identification_svc.persons.models import Person
 from identification_svc.persons.protection import PersonalDataProtector
 from identification_svc.persons.repository import PersonRepository
@@ -29,7 +33,6 @@ from identification_svc.persons.schemas import PersonData, PersonOut
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.db import new_id, utcnow
-from shared.errors import ConsentRequired
 from shared.etag import check_if_match
 
 View = Literal["full", "provider"]
@@ -60,9 +63,7 @@ class PersonService:
             and not case.is_child
             and await self.consents.current(principal, case, "data_sharing") is None
         ):
-            raise ConsentRequired(
-                "The adult's current consent to share data (data_sharing) is not on record."
-            )
+            raise NoDataSharingConsent()
         person = await self.repository.of_case(principal, case.id)
         if person is None:
             raise PersonNotFound()

@@ -2,7 +2,14 @@
 (`states.transition`) raises its two refusals itself: 409 illegal from this status, 403 not
 for this caller."""
 
-from shared.errors import Forbidden, IllegalTransition, NotFound, Problem, ValidationProblem
+from shared.errors import (
+    ConsentRequired,
+    Forbidden,
+    IllegalTransition,
+    NotFound,
+    Problem,
+    ValidationProblem,
+)
 
 
 class IllegalReferralTransition(IllegalTransition):
@@ -16,6 +23,13 @@ class TransitionNotPermitted(Forbidden):
 class ReferralNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("The referral does not exist or lies outside your scope.")
+
+
+class NoReferralConsent(ConsentRequired):
+    def __init__(self) -> None:
+        super().__init__(
+            "The adult's current consent to referral is not on record; record it first."
+        )
 
 
 class NoFreePlace(Problem):

@@ -28,7 +28,12 @@ from referral_svc.providers.repository import ProviderRepository
 from referral_svc.providers.schemas import ProviderMatch
 from referral_svc.providers.snapshot import DirectorySnapshot
 from referral_svc.referrals.disclosure import CASE_FACTS, facts_for_provider
-from referral_svc.referrals.exceptions import NoFreePlace, ReferralNotFound, UnknownProvider
+from referral_svc.referrals.exceptions import (
+    NoFreePlace,
+    NoReferralConsent,
+    ReferralNotFound,
+    UnknownProvider,
+)
 from referral_svc.referrals.models import Referral
 from referral_svc.referrals.notices import ReferralNotices
 from referral_svc.referrals.repository import ReferralRepository
@@ -51,7 +56,7 @@ from referral_svc.referrals.states import (
 from referral_svc.vocabulary import REFERRAL_CONSENT
 from shared.auth.policy import Permission, Role
 from shared.auth.principal import Principal
-from shared.errors import ChangedMeanwhile, ConsentRequired
+from shared.errors import ChangedMeanwhile
 from shared.etag import check_if_match
 from shared.events.outbox import Outbox
 from shared.pagination import PageParams
@@ -131,9 +136,7 @@ class ReferralService:
         if failed:
             raise NotReferable(failed)
         if not case.is_child and not consenting:
-            raise ConsentRequired(
-                "The adult's current consent to referral is not on record; record it first."
-            )
+            raise NoReferralConsent()
         return await self._open(
             case,
             risk,

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 
-from gateway.identity import account_states
 from gateway.identity.account_states import AccountStates
 from gateway.identity.repository import AccountState
 from gateway.settings import Settings
@@ -16,8 +15,7 @@ ACTIVE = AccountState(active=True, tokens_not_before=utcnow())
 
 
 class Clock:
-    """Stands in for the `time` module where the account states read it: time passes only
-    when a test says so."""
+    """The account states' clock in a test: time passes only when the test says so."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -27,10 +25,8 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(account_states, "time", clock)
-    return clock
+def clock() -> Clock:
+    return Clock()
 
 
 class Loader:
@@ -43,7 +39,7 @@ class Loader:
 
 
 async def test_a_state_is_remembered_for_its_ttl_then_loaded_again(clock: Clock) -> None:
-    states, load, account = AccountStates(ttl=0.2), Loader(), uuid.uuid4()
+    states, load, account = AccountStates(ttl=0.2, clock=clock.monotonic), Loader(), uuid.uuid4()
     for _ in range(3):
         assert await states.get("user", account, load) == ACTIVE
     clock.now += 0.19
@@ -77,6 +73,7 @@ async def test_a_disabled_account_is_refused_by_another_replica_within_a_second(
     user, token = await gateway.user_token("police")
     async with gateway_alone(gateway_settings) as replica:
         for each in (gateway, replica):
+            each.app.state.gateway.accounts.clock = clock.monotonic
             assert (await each.http.get("/api/v1/me", headers=bearer(token))).status_code == 200
         disabled = await gateway.http.patch(
             f"/api/v1/users/{user['id']}", json={"active": False}, headers=await gateway.admin()
