@@ -3,8 +3,10 @@ bounds every call, and a dead or failing dependency becomes a 503 problem quickl
 """
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
+
+from pydantic import BaseModel, ValidationError
 
 from shared.errors import NotFound, ServiceUnavailable
 from shared.http import HttpClient, InvalidTarget, Unreachable
@@ -26,11 +28,21 @@ class UnexpectedAnswer(ServiceUnavailable):
         super().__init__(f"The {name} service gave an unexpected answer.")
 
 
+class UnreadableAnswer(ServiceUnavailable):
+    """The other part answered something not of the shape asked for: a 503, never a guess."""
+
+    def __init__(self, name: str, what: str) -> None:
+        super().__init__(f"The {name} service answered {what}.")
+
+
 class LookupRefused(NotFound):
     """The other part refused the caller's lookup (a 4xx other than 404)."""
 
     def __init__(self, name: str) -> None:
         super().__init__(f"The {name} service refused the lookup.")
+
+
+Shape = TypeVar("Shape", bound=BaseModel)
 
 
 class ServiceClient:
@@ -64,3 +76,23 @@ class ServiceClient:
             return json.loads(answer.body)
         except ValueError as exc:
             raise UnexpectedAnswer(self.name) from exc
+
+    async def get_model(
+        self,
+        path: str,
+        shape: type[Shape],
+        *,
+        token: str,
+        what: str,
+        params: dict[str, Any] | None = None,
+    ) -> Shape | None:
+        """GET a resource read as `shape` (the fields this part keeps); `None` when it is
+        404. An answer not of that shape is `UnreadableAnswer`, naming `what` it should
+        have been ("an unreadable case")."""
+        body = await self.get_json(path, token=token, params=params)
+        if body is None:
+            return None
+        try:
+            return shape.model_validate(body)
+        except ValidationError as exc:
+            raise UnreadableAnswer(self.name, what) from exc

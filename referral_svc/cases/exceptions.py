@@ -1,6 +1,6 @@
 """The case facts' named problems (shared/errors.py)."""
 
-from shared.errors import NotFound, ServiceUnavailable
+from shared.errors import NotFound
 
 
 class CaseNotFound(NotFound):
@@ -9,11 +9,3 @@ class CaseNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("The case does not exist or lies outside your scope.")
-
-
-class UnreadableAnswer(ServiceUnavailable):
-    """Another part of the suite answered something this service cannot read: a 503, never
-    a guess."""
-
-    def __init__(self, part: str, what: str) -> None:
-        super().__init__(f"The {part} service answered {what}.")

@@ -6,9 +6,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import AwareDatetime, BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel
 
-from referral_svc.cases.exceptions import CaseNotFound, UnreadableAnswer
+from referral_svc.cases.exceptions import CaseNotFound
 from referral_svc.cases.schemas import IdentificationCase
 from shared.client import ServiceClient
 from shared.web import service_client
@@ -35,28 +35,22 @@ class Identification:
 
     async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
         """The case as the caller may see it there; None when absent or out of scope."""
-        body = await self._client().get_json(f"/api/v1/cases/{case_id}", token=token)
-        if body is None:
-            return None
-        try:
-            return IdentificationCase.model_validate(body)
-        except ValidationError as exc:
-            raise UnreadableAnswer("identification", "an unreadable case") from exc
+        return await self._client().get_model(
+            f"/api/v1/cases/{case_id}", IdentificationCase, token=token, what="an unreadable case"
+        )
 
     async def current_consent(self, case_id: uuid.UUID, scope: str, token: str) -> uuid.UUID | None:
         """The id of the case's current consent of `scope` (given and not withdrawn), or
         None. Anything else the service answers counts as no consent."""
-        body = await self._client().get_json(
+        consents = await self._client().get_model(
             f"/api/v1/cases/{case_id}/consents",
+            _Consents,
             token=token,
+            what="unreadable consents",
             params={"scope": scope, "current": "true"},
         )
-        if body is None:
+        if consents is None:
             raise CaseNotFound()
-        try:
-            consents = _Consents.model_validate(body)
-        except ValidationError as exc:
-            raise UnreadableAnswer("identification", "unreadable consents") from exc
         current = (
             c.id for c in consents.items if c.given and c.withdrawn_at is None and c.scope == scope
         )

@@ -6,9 +6,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field
 
-from referral_svc.cases.exceptions import UnreadableAnswer
 from referral_svc.cases.schemas import RiskAssessed
 from shared.web import service_client
 
@@ -48,13 +47,13 @@ class Risk:
         """The assessment as the caller may see it there, in the shape of its event; None
         when absent or out of the caller's scope."""
         client = service_client(self._request, "risk")
-        body = await client.get_json(f"/api/v1/risk-assessments/{assessment_id}", token=token)
-        if body is None:
-            return None
-        try:
-            return _Assessment.model_validate(body).as_event()
-        except ValidationError as exc:
-            raise UnreadableAnswer("risk", "an unreadable assessment") from exc
+        found = await client.get_model(
+            f"/api/v1/risk-assessments/{assessment_id}",
+            _Assessment,
+            token=token,
+            what="an unreadable assessment",
+        )
+        return found.as_event() if found is not None else None
 
 
 async def risk(request: Request) -> Risk:

@@ -1,7 +1,7 @@
-"""The problems of case facts: a case the caller may not see, and an identification
-service whose answer cannot be read."""
+"""The problems of case facts: a case the caller may not see (an identification service
+whose answer cannot be read is shared.client's `UnreadableAnswer`)."""
 
-from shared.errors import NotFound, ServiceUnavailable
+from shared.errors import NotFound
 
 
 class CaseNotFound(NotFound):
@@ -9,10 +9,3 @@ class CaseNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("No such case.")
-
-
-class UnreadableCase(ServiceUnavailable):
-    """Identification answered something that is not the case asked for."""
-
-    def __init__(self) -> None:
-        super().__init__("The identification service gave an unexpected answer.")

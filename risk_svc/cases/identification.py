@@ -6,11 +6,9 @@ case asked for, is a 503, never a guess."""
 import uuid
 
 from fastapi import Request
-from pydantic import ValidationError
 
-from risk_svc.cases.exceptions import UnreadableCase
 from risk_svc.cases.schemas import IdentificationCase
-from shared.client import ServiceClient
+from shared.client import ServiceClient, UnreadableAnswer
 from shared.web import service_client
 
 
@@ -24,13 +22,9 @@ class Identification:
 
     async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
         """The case as the caller may see it there; None when absent or out of scope."""
-        body = await self._client().get_json(f"/api/v1/cases/{case_id}", token=token)
-        if body is None:
-            return None
-        try:
-            case = IdentificationCase.model_validate(body)
-        except ValidationError as exc:
-            raise UnreadableCase() from exc
-        if case.id != case_id:
-            raise UnreadableCase()
+        case = await self._client().get_model(
+            f"/api/v1/cases/{case_id}", IdentificationCase, token=token, what="an unreadable case"
+        )
+        if case is not None and case.id != case_id:
+            raise UnreadableAnswer("identification", "another case than the one asked for")
         return case
