@@ -8,7 +8,7 @@ wakes the relay if the transaction wrote events.
 """
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,3 +52,18 @@ def service_client(request: Request, name: str) -> ServiceClient:
     if client is None:
         raise ServiceNotConfigured(name)
     return client
+
+
+class PartApi:
+    """The calls a request makes to another part of the suite (`part`), each with the
+    caller's token, so the other part applies the caller's scope. The client is resolved
+    at call time: a request that makes no call works without that part configured."""
+
+    part: ClassVar[str]
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    @property
+    def client(self) -> ServiceClient:
+        return service_client(self._request, self.part)

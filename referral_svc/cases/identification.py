@@ -10,8 +10,8 @@ from pydantic import AwareDatetime, BaseModel
 
 from referral_svc.cases.exceptions import CaseNotFound
 from referral_svc.cases.schemas import IdentificationCase
-from shared.client import ServiceClient
-from shared.web import service_client
+from shared.client import UnreadableAnswer
+from shared.web import PartApi
 
 
 class _Consent(BaseModel):
@@ -25,24 +25,22 @@ class _Consents(BaseModel):
     items: list[_Consent]
 
 
-class Identification:
-    def __init__(self, request: Request) -> None:
-        self._request = request
-
-    def _client(self) -> ServiceClient:
-        # Resolved at call time: a request that needs no call works without the service.
-        return service_client(self._request, "identification")
+class Identification(PartApi):
+    part = "identification"
 
     async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
         """The case as the caller may see it there; None when absent or out of scope."""
-        return await self._client().get_model(
+        case = await self.client.get_model(
             f"/api/v1/cases/{case_id}", IdentificationCase, token=token, what="an unreadable case"
         )
+        if case is not None and case.id != case_id:
+            raise UnreadableAnswer("identification", "another case than the one asked for")
+        return case
 
     async def current_consent(self, case_id: uuid.UUID, scope: str, token: str) -> uuid.UUID | None:
         """The id of the case's current consent of `scope` (given and not withdrawn), or
         None. Anything else the service answers counts as no consent."""
-        consents = await self._client().get_model(
+        consents = await self.client.get_model(
             f"/api/v1/cases/{case_id}/consents",
             _Consents,
             token=token,

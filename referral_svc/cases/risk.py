@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from pydantic import AwareDatetime, BaseModel, Field
 
 from referral_svc.cases.schemas import RiskAssessed
-from shared.web import service_client
+from shared.web import PartApi
 
 
 class _DomainResult(BaseModel):
@@ -39,15 +39,13 @@ class _Assessment(BaseModel):
         )
 
 
-class Risk:
-    def __init__(self, request: Request) -> None:
-        self._request = request
+class Risk(PartApi):
+    part = "risk"
 
     async def assessment(self, assessment_id: uuid.UUID, token: str) -> RiskAssessed | None:
         """The assessment as the caller may see it there, in the shape of its event; None
         when absent or out of the caller's scope."""
-        client = service_client(self._request, "risk")
-        found = await client.get_model(
+        found = await self.client.get_model(
             f"/api/v1/risk-assessments/{assessment_id}",
             _Assessment,
             token=token,

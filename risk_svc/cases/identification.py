@@ -5,24 +5,17 @@ case asked for, is a 503, never a guess."""
 
 import uuid
 
-from fastapi import Request
-
 from risk_svc.cases.schemas import IdentificationCase
-from shared.client import ServiceClient, UnreadableAnswer
-from shared.web import service_client
+from shared.client import UnreadableAnswer
+from shared.web import PartApi
 
 
-class Identification:
-    def __init__(self, request: Request) -> None:
-        self._request = request
-
-    def _client(self) -> ServiceClient:
-        # Resolved at call time: a request that needs no call works without the service.
-        return service_client(self._request, "identification")
+class Identification(PartApi):
+    part = "identification"
 
     async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
         """The case as the caller may see it there; None when absent or out of scope."""
-        case = await self._client().get_model(
+        case = await self.client.get_model(
             f"/api/v1/cases/{case_id}", IdentificationCase, token=token, what="an unreadable case"
         )
         if case is not None and case.id != case_id:

@@ -1,5 +1,6 @@
 """Events delivered to a part's inbox (`POST /internal/events`) as the relay would: an
-envelope (docs/events.md), serialised, signed with the parts' shared secret."""
+envelope (docs/events.md), serialised, signed with the parts' shared secret; and the
+events a part wrote to its outbox."""
 
 import json
 import time
@@ -8,8 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
-from shared.db import utcnow
+from shared.db import Database, utcnow
+from shared.events.tables import EventTables
 from shared.signing import SIGNATURE_HEADER, sign
 
 INBOX = "/internal/events"
@@ -46,3 +49,25 @@ async def deliver_raw(client: httpx.AsyncClient, secret: str, body: bytes) -> ht
         content=body,
         headers={SIGNATURE_HEADER: signature, "Content-Type": "application/json"},
     )
+
+
+async def outbox_events(
+    database: Database,
+    tables: EventTables,
+    topic: str | None = None,
+    destination: str | None = None,
+) -> list[dict[str, Any]]:
+    """The event envelopes in a part's outbox, oldest first, once each (a row is written
+    per destination)."""
+    outbox = tables.outbox
+    statement = select(outbox.c.event_id, outbox.c.body).order_by(outbox.c.created_at)
+    if topic is not None:
+        statement = statement.where(outbox.c.topic == topic)
+    if destination is not None:
+        statement = statement.where(outbox.c.destination == destination)
+    async with database.sessions() as session:
+        rows = (await session.execute(statement)).all()
+    seen: dict[uuid.UUID, dict[str, Any]] = {}
+    for event_id, body in rows:
+        seen.setdefault(event_id, body)
+    return list(seen.values())

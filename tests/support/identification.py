@@ -21,7 +21,7 @@ from services.registry import subscriptions
 from tests.support.apps import client_for
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
-from tests.support.events import deliver, deliver_raw, envelope
+from tests.support.events import deliver, deliver_raw, envelope, outbox_events
 
 INTERNAL_SECRET = "identification-test-internal-secret"
 
@@ -153,16 +153,7 @@ class Service:
 
     async def events(self, topic: str | None = None) -> list[dict[str, Any]]:
         """Event envelopes in the outbox, once each (a row is written per subscriber)."""
-        outbox = EVENTS.outbox
-        statement = select(outbox.c.event_id, outbox.c.body).order_by(outbox.c.created_at)
-        if topic is not None:
-            statement = statement.where(outbox.c.topic == topic)
-        async with self.app.state.database.sessions() as session:
-            rows = (await session.execute(statement)).all()
-        seen: dict[uuid.UUID, dict[str, Any]] = {}
-        for event_id, body in rows:
-            seen.setdefault(event_id, body)
-        return list(seen.values())
+        return await outbox_events(self.app.state.database, EVENTS, topic)
 
     async def deliver(self, topic: str, payload: Mapping[str, Any]) -> httpx.Response:
         """Deliver an event to `/internal/events` as the relay would, signed."""

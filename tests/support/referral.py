@@ -28,7 +28,7 @@ from services.registry import subscriptions
 from shared.db import utcnow
 from shared.errors import ProblemDetail
 from tests.support.auth import TokenIssuer
-from tests.support.events import deliver, envelope
+from tests.support.events import deliver, envelope, outbox_events
 from tests.support.identification import Caller, Callers
 
 INTERNAL_SECRET = "referral-test-internal-secret"
@@ -496,18 +496,7 @@ class Referral:
         self, topic: str | None = None, destination: str | None = None
     ) -> list[dict[str, Any]]:
         """Event envelopes in the outbox, once each (a row is written per destination)."""
-        outbox = EVENTS.outbox
-        statement = select(outbox.c.event_id, outbox.c.body).order_by(outbox.c.created_at)
-        if topic is not None:
-            statement = statement.where(outbox.c.topic == topic)
-        if destination is not None:
-            statement = statement.where(outbox.c.destination == destination)
-        async with self.app.state.database.sessions() as session:
-            rows = (await session.execute(statement)).all()
-        seen: dict[uuid.UUID, dict[str, Any]] = {}
-        for event_id, body in rows:
-            seen.setdefault(event_id, body)
-        return list(seen.values())
+        return await outbox_events(self.app.state.database, EVENTS, topic, destination)
 
     async def count(self, table: str) -> int:
         async with self.app.state.database.sessions() as session:
