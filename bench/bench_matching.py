@@ -2,10 +2,13 @@
 
 `python bench/bench_matching.py` builds a seeded random directory shaped like the real one
 (mostly county providers, some regional, a few national; kinds with their usual services),
-times `match` for a set of varied cases and prints the median and 99th percentile per
-size. It prints figures and never fails on a timing.
+times `match` with the answer encoded as JSON for a set of varied cases, every exclusion
+listed (`all`) and as the endpoint answers by default (`nearby`), and prints the median
+and 99th percentile, the matches and the answer's size per directory size. It prints
+figures and never fails on a timing.
 """
 
+import json
 import random
 import statistics
 import sys
@@ -19,6 +22,7 @@ if not __package__:
 
 from referral_svc.providers.matching import (
     CaseForMatching,
+    Listed,
     ProviderFacts,
     match,
 )
@@ -26,6 +30,7 @@ from referral_svc.providers.regions import REGION_COUNTIES
 from shared.geo import COUNTIES
 
 SIZES = (1_000, 10_000, 20_000)
+LISTED: tuple[Listed, ...] = ("all", "nearby")
 RUNS = 200
 SEED = 20240601
 TODAY = date(2025, 3, 1)
@@ -145,26 +150,43 @@ def _percentile_ms(samples_ns: list[int], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] / 1e6
 
 
+def _timed(
+    cases: list[tuple[CaseForMatching, tuple[str, ...]]],
+    providers: list[ProviderFacts],
+    listed: Listed,
+) -> tuple[list[int], float, float]:
+    """Each case's time to match and encode the answer, the mean matches and answer kB."""
+    timings: list[int] = []
+    found = size = 0
+    for case, needs in cases:
+        started = time.perf_counter_ns()
+        result = match(case, needs, providers, today=TODAY, listed=listed)
+        answer = json.dumps(result.to_dict())
+        timings.append(time.perf_counter_ns() - started)
+        found += len(result.matches)
+        size += len(answer)
+    return timings, found / len(cases), size / len(cases) / 1000
+
+
 def main() -> None:
     rng = random.Random(SEED)
     directory = [generated_provider(rng, i) for i in range(max(SIZES))]
     cases = [_case(rng) for _ in range(RUNS)]
-    print(f"match(): {RUNS} varied cases per size, one core")
-    print(f"{'providers':>10} {'median ms':>10} {'p99 ms':>8} {'matches':>8}")
+    print(f"match() and its answer encoded: {RUNS} varied cases per size, one core")
+    print(
+        f"{'providers':>10} {'listed':>7} {'median ms':>10} {'p99 ms':>8} {'matches':>8} {'kB':>7}"
+    )
     for size in SIZES:
         providers = directory[:size]
-        for case, needs in cases[:10]:  # warm-up
-            match(case, needs, providers, today=TODAY)
-        timings: list[int] = []
-        found = 0
-        for case, needs in cases:
-            started = time.perf_counter_ns()
-            result = match(case, needs, providers, today=TODAY)
-            timings.append(time.perf_counter_ns() - started)
-            found += len(result.matches)
-        median = statistics.median(timings) / 1e6
-        p99 = _percentile_ms(timings, 0.99)
-        print(f"{size:>10,} {median:>10.2f} {p99:>8.2f} {found / RUNS:>8.1f}")
+        for listed in LISTED:
+            _timed(cases[:10], providers, listed)  # warm-up
+            timings, matches, kilobytes = _timed(cases, providers, listed)
+            median = statistics.median(timings) / 1e6
+            p99 = _percentile_ms(timings, 0.99)
+            print(
+                f"{size:>10,} {listed:>7} {median:>10.2f} {p99:>8.2f} {matches:>8.1f}"
+                f" {kilobytes:>7.1f}"
+            )
 
 
 if __name__ == "__main__":

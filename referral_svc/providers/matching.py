@@ -12,7 +12,6 @@ cannot fail for this case switched off), the rules run in one function call per 
 and they append to one reused list; only an excluded provider's reasons become a tuple.
 """
 
-from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -119,23 +118,25 @@ class MatchResultDict(TypedDict):
     excluded_by_reason: dict[str, int]
 
 
-# Which excluded providers an answer lists: those that cover the person's county (or the
-# whole country) but fail another rule — the ones a practitioner can act on — or all.
+# Which excluded providers an answer lists: those near the person that offer every service
+# needed but fail another rule (cover the person's county or the whole country: a full
+# shelter, one not taking children, an accreditation lapsed) — the ones a practitioner can
+# act on or ask about — or all.
 Listed = Literal["nearby", "all"]
 
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
     matches: tuple[Match, ...]  # best first
-    excluded: Mapping[str, tuple[str, ...]]  # provider id -> every rule it fails, input order
+    # The excluded providers listed (all, or those nearby): provider id -> every rule it
+    # fails, in input order.
+    excluded: Mapping[str, tuple[str, ...]]
+    # How many providers are excluded, listed or not, and how many fail each rule (one
+    # failing several counts under each), most first, ties by reason.
+    excluded_total: int
+    excluded_by_reason: Mapping[str, int]
 
-    def by_reason(self) -> dict[str, int]:
-        """How many excluded providers fail each rule (one failing several counts under
-        each), most first, ties by reason."""
-        counted = Counter(reason for reasons in self.excluded.values() for reason in reasons)
-        return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
-
-    def to_dict(self, listed: Listed = "all") -> MatchResultDict:
+    def to_dict(self) -> MatchResultDict:
         return {
             "matches": [
                 {
@@ -149,10 +150,9 @@ class MatchResult:
             "excluded": [
                 {"provider_id": provider_id, "reasons": list(reasons)}
                 for provider_id, reasons in self.excluded.items()
-                if listed == "all" or COUNTY_NOT_COVERED not in reasons
             ],
-            "excluded_total": len(self.excluded),
-            "excluded_by_reason": self.by_reason(),
+            "excluded_total": self.excluded_total,
+            "excluded_by_reason": dict(self.excluded_by_reason),
         }
 
 
@@ -255,6 +255,11 @@ def _failed_rules(q: _Query, p: ProviderFacts, out: list[str]) -> None:
         out.append(EXPLOITERS_COUNTY_SHELTER)
 
 
+def _nearby(q: _Query, p: ProviderFacts) -> bool:
+    """Whether an excluded provider is one the answer lists by default (`Listed`)."""
+    return (p.national or q.county in p.counties) and q.needs <= p.services
+
+
 def _nearness(p: ProviderFacts, region_counties: frozenset[str]) -> tuple[int, str]:
     if p.national:
         return _NATIONAL
@@ -308,19 +313,30 @@ def match(
     *,
     today: date,
     limit: int | None = None,
+    listed: Listed = "all",
 ) -> MatchResult:
     """Every provider either matches (scored, best first, ties by id) or is excluded with
-    every hard rule it fails. `limit` caps the matches returned, never the exclusions."""
+    every hard rule it fails. `limit` caps the matches returned; `listed` says which
+    exclusions are kept with their rules (all are counted). Only those listed are kept:
+    at national size most of the directory is excluded for not covering the county, and
+    keeping each of them was most of a match's time and memory."""
     if limit is not None and limit < 0:
         raise ValueError("limit must not be negative")
     q = _query(case, needs, today, matching=True)
     excluded: dict[str, tuple[str, ...]] = {}
+    counted: dict[str, int] = {}
+    excluded_total = 0
+    list_all = listed == "all"
     eligible: list[ProviderFacts] = []
     failed: list[str] = []
     for provider in providers:
         _failed_rules(q, provider, failed)
         if failed:
-            excluded[provider.id] = tuple(failed)
+            excluded_total += 1
+            for reason in failed:
+                counted[reason] = counted.get(reason, 0) + 1
+            if list_all or _nearby(q, provider):
+                excluded[provider.id] = tuple(failed)
             failed.clear()
         else:
             eligible.append(provider)
@@ -333,6 +349,10 @@ def match(
     return MatchResult(
         matches=tuple(Match(p.id, p.name, score, reasons) for score, reasons, p in ranked[:limit]),
         excluded=MappingProxyType(excluded),
+        excluded_total=excluded_total,
+        excluded_by_reason=MappingProxyType(
+            dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+        ),
     )
 
 

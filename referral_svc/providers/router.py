@@ -131,15 +131,16 @@ async def list_provider_matches(
         Listed,
         Query(
             description="Which excluded providers to list: `nearby` (default), those covering "
-            "the person's county or the whole country that fail another rule; `all`, every "
-            "one. Either way `excluded_by_reason` counts them all."
+            "the person's county or the whole country and offering every service needed that "
+            "fail another rule; `all`, every one. Either way `excluded_by_reason` counts them "
+            "all."
         ),
     ] = "nearby",
 ) -> Response:
     """Which active providers may take the case for the services it needs, best first with
     the reasons; how many others fail each hard rule; and those of them near the person
     (or, with `excluded=all`, every one) with the rules they fail."""
-    needs, result = await directory.matches(case, service or [], utcnow().date(), limit)
+    needs, result = await directory.matches(case, service or [], utcnow().date(), limit, excluded)
     # Thousands of exclusions with `excluded=all`: answered as the pure core shapes them
     # (the declared `ProviderMatches`), without a validation pass over each entry.
-    return JSONResponse({"needs": needs, **result.to_dict(excluded)})
+    return JSONResponse({"needs": needs, **result.to_dict()})

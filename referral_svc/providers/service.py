@@ -168,7 +168,12 @@ class DirectoryService:
         return await self.get(principal, provider.id)
 
     async def matches(
-        self, case: CaseFacts, services: Sequence[str], today: date, limit: int | None
+        self,
+        case: CaseFacts,
+        services: Sequence[str],
+        today: date,
+        limit: int | None,
+        listed: matching.Listed = "nearby",
     ) -> tuple[list[str], matching.MatchResult]:
         """The case matched to the active directory for `services`, or — none named — for
         the services its latest risk assessment's measures call for (cases/needs.py)."""
@@ -178,7 +183,7 @@ class DirectoryService:
             raise NoServicesNamed()
         directory = await self.snapshot.providers(self.providers)
         result = matching.match(
-            case_for_matching(case, risk), needs, directory, today=today, limit=limit
+            case_for_matching(case, risk), needs, directory, today=today, limit=limit, listed=listed
         )
         return needs, result
 

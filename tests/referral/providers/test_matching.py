@@ -368,21 +368,29 @@ def test_to_dict_has_the_shape_of_the_public_contract() -> None:
     }
 
 
-def test_the_nearby_exclusions_leave_out_the_providers_that_do_not_cover_the_county() -> None:
+def test_the_nearby_exclusions_are_those_near_the_person_offering_every_need() -> None:
     far = provider("far", counties=frozenset({"RO-IS"}), active=False)
     full = provider("full", free_capacity={"shelter": 0})
-    result = match(ADULT, {"shelter"}, [provider(), far, full], today=TODAY)
+    elsewhere_in_kind = provider("legal", services=frozenset({"legal"}))
+    directory = [provider(), far, full, elsewhere_in_kind]
 
-    nearby = result.to_dict("nearby")
+    nearby = match(ADULT, {"shelter"}, directory, today=TODAY, listed="nearby").to_dict()
+    every = match(ADULT, {"shelter"}, directory, today=TODAY, listed="all").to_dict()
 
+    # Near the person and offering the shelter, but full: listed. Not covering the county,
+    # or not offering a shelter at all: counted only.
     assert nearby["excluded"] == [{"provider_id": "full", "reasons": ["no_free_capacity:shelter"]}]
-    assert nearby["excluded_total"] == 2
-    assert nearby["excluded_by_reason"] == {
-        "county_not_covered": 1,
-        "inactive": 1,
-        "no_free_capacity:shelter": 1,
-    }
-    assert [e["provider_id"] for e in result.to_dict("all")["excluded"]] == ["far", "full"]
+    assert [e["provider_id"] for e in every["excluded"]] == ["far", "full", "legal"]
+    # Counted alike, listed or not.
+    for answer in (nearby, every):
+        assert answer["excluded_total"] == 3
+        assert answer["excluded_by_reason"] == {
+            "county_not_covered": 1,
+            "inactive": 1,
+            "no_free_capacity:shelter": 1,
+            "service_not_offered:shelter": 1,
+        }
+    assert nearby["matches"] == every["matches"]
 
 
 # Referral checks
