@@ -101,12 +101,13 @@ def _timed(name: str, figures: dict[str, Any], run: Callable[[], Any]) -> None:
     _say(f"  ({time.monotonic() - started:.0f} s)")
 
 
-def _hold(suite: Suite, token: str, seconds: float) -> None:
+def _hold(suite: Suite, token: str, samples: dict[str, str], seconds: float) -> None:
     """Keep the loaded suite up before measuring, for a profiler (`py-spy record -p PID`)
     or requests by hand."""
     for name, process in suite.processes.items():
         _say(f"  {name}: pid {process.popen.pid}, {process.url}")
     _say(f"  a police officer's token: {token}")
+    _say(f"  the ids the bench asks about: {json.dumps(samples)}")
     _say(f"  holding for {seconds:.0f} s ...")
     time.sleep(seconds)
 
@@ -158,7 +159,7 @@ def run_backend(backend: str, sizes: dataset.Sizes, args: argparse.Namespace) ->
                 args.quick,
             )
             if args.hold:
-                _hold(suite, tokens[actors.police.username], args.hold)
+                _hold(suite, tokens[actors.police.username], loaded.samples, args.hold)
             figures["memory_idle_mib"] = measure.memory(ctx)
             for name, section in SECTIONS.items():
                 if not args.only or name in args.only:

@@ -112,27 +112,37 @@ class Statistics:
         self.width = widths.pop() if widths else 0
         self.threshold = threshold
         self._values, encoded, several = _encode(cases, self.width)
-        self._counts = _count_every_grouping(encoded, self.width, several)
-        self._pattern = _Pattern(self._counts, threshold)
-        self._pattern.settle()
+        counts = _count_every_grouping(encoded, self.width, several)
+        pattern = _Pattern(counts, threshold)
+        pattern.settle()
+        # Only what is published is kept, each cell's count or marker: a few megabytes at
+        # national size where the pattern's workings were tens, and what a settling made
+        # in another process sends back (`shared.statistics_api.settle`).
+        marker = {"primary": small(threshold), "complementary": SUPPRESSED}
+        self._shown: dict[Dims, dict[CodedKey, Shown]] = {}
+        for dims, cells in counts.items():
+            shown: dict[CodedKey, Shown] = {}
+            for key, count in cells.items():
+                how = pattern.how((dims, key))
+                shown[key] = marker[how] if how else count
+            self._shown[dims] = shown
+        total = counts[()].get((), 0)
+        how = pattern.how(((), ()))
+        self._total: Shown = (
+            marker[how] if how else total if total >= threshold else small(threshold)
+        )
 
     def table(self, group_by: Sequence[int]) -> Table:
         """The grouping by the dimensions at `group_by` (ascending indices)."""
         asked = tuple(group_by)
         if list(asked) != sorted(set(asked)) or not set(asked) <= set(range(self.width)):
             raise ValueError("group by dimensions named by index, each once, in ascending order")
-        marker = {"primary": small(self.threshold), "complementary": SUPPRESSED}
-        pattern = self._pattern
         names = [self._values[d] for d in asked]
-        cells: dict[Key, Shown] = {}
-        for key, count in self._counts[asked].items():
-            how = pattern.how((asked, key))
-            values = tuple(names[i][code] for i, code in enumerate(key))
-            cells[values] = marker[how] if how else count
-        total = self._counts[()].get((), 0)
-        how = pattern.how(((), ()))
-        shown_total: Shown = total if total >= self.threshold else small(self.threshold)
-        return Table(cells, marker[how] if how else shown_total)
+        cells = {
+            tuple(names[i][code] for i, code in enumerate(key)): shown
+            for key, shown in self._shown[asked].items()
+        }
+        return Table(cells, self._total)
 
 
 Code = int

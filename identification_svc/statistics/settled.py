@@ -33,6 +33,7 @@ from identification_svc.statistics.schemas import DIMENSIONS
 from shared.db import Database, utcnow
 from shared.errors import ServiceUnavailable
 from shared.statistics import Period, Statistics
+from shared.statistics_api import settle
 
 UNSPECIFIED_FORM: Final = "unspecified"
 UNKNOWN_COUNTY: Final = "unknown"
@@ -122,7 +123,7 @@ class SettledStatistics:
                 )
             ] += count
         started = time.perf_counter()
-        statistics = await asyncio.to_thread(Statistics, counted, width=len(DIMENSIONS))
+        statistics = await settle(counted, width=len(DIMENSIONS))
         logger.info(
             "statistics settled",
             extra={"cases": version[0], "seconds": round(time.perf_counter() - started, 3)},

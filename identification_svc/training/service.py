@@ -16,7 +16,6 @@ the check behind the training warning of a screening.
   a training on the current catalogue version.
 """
 
-import asyncio
 import json
 import uuid
 from collections import Counter
@@ -78,7 +77,8 @@ from shared.etag import check_if_match
 from shared.geo import is_county
 from shared.language import LanguageCode
 from shared.pagination import PageParams
-from shared.statistics import THRESHOLD, Period, Statistics
+from shared.statistics import THRESHOLD, Period
+from shared.statistics_api import settle
 
 NO_VIGNETTE = "none"
 
@@ -470,7 +470,7 @@ class CoverageService:
         counted = await self._counted(measure, period, statuses, current)
         # Settling the suppression counts every grouping: off the event loop.
         dimensions = coverage.MEASURES[measure]
-        statistics = await asyncio.to_thread(Statistics, counted, width=len(dimensions))
+        statistics = await settle(counted, width=len(dimensions))
         asked = sorted({dimensions.index(dimension) for dimension in group_by})
         table = statistics.table(asked)
         names = [dimensions[index] for index in asked]

@@ -13,7 +13,6 @@ measured from the case's opening (a case is opened by the screening that finds t
 indications, API.md), which identification's case events carry.
 """
 
-import asyncio
 from collections import Counter
 from collections.abc import Hashable, Sequence
 
@@ -27,7 +26,8 @@ from referral_svc.statistics.schemas import (
     ReferralStatisticsOut,
     ReferralStatisticsTotal,
 )
-from shared.statistics import THRESHOLD, Period, Shown, Statistics
+from shared.statistics import THRESHOLD, Period, Shown
+from shared.statistics_api import settle
 
 MEDIANS = {
     "screening_to_referral": "median_hours_screening_to_referral",
@@ -54,7 +54,7 @@ class StatisticsService:
             count,
         ) in await self.repository.combinations(*moments):
             counted[(year, status, frozenset(services), kind, county, bool(is_child))] += count
-        statistics = await asyncio.to_thread(Statistics, counted, width=len(DIMENSIONS))
+        statistics = await settle(counted, width=len(DIMENSIONS))
         asked = sorted({DIMENSIONS.index(dimension) for dimension in group_by})
         names = [DIMENSIONS[index] for index in asked]
         table = statistics.table(asked)

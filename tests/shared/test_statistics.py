@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.statistics import SUPPRESSED, THRESHOLD, Period, Statistics, Table
+from shared.statistics_api import settle
 
 SMALL = "<5"
 Key = tuple[Hashable, ...]
@@ -244,3 +245,21 @@ def test_a_period_holds_its_days_both_included_and_spans_them_in_utc() -> None:
     )
     assert Period().moments() == (None, None)
     assert Period().holds(date(1, 1, 1))
+
+
+async def test_a_large_caseload_settles_in_a_worker_process_to_the_same_tables() -> None:
+    """Past `SETTLED_IN_PROCESS_UP_TO` combinations the settling runs in another process
+    (the limit is lowered here): it sends back the same published tables as a settling
+    made in the part's own process, and a worker can settle again."""
+    cases: dict[Key, int] = {
+        (year, frozenset({form}), county): (year + len(form) * 3 + len(county)) % 9 + 1
+        for year in (2024, 2025, 2026)
+        for form in ("sexual", "labour", "begging")
+        for county in ("RO-IS", "RO-CJ", "RO-B", "RO-TM")
+    }
+    here = await settle(cases, width=3)
+    for _ in range(2):
+        there = await settle(cases, width=3, in_process_up_to=0)
+        for dims in [(), (0,), (1,), (2,), (0, 1), (0, 2), (1, 2), (0, 1, 2)]:
+            assert there.table(dims) == here.table(dims)
+    assert SMALL in here.table((0, 1, 2)).cells.values()

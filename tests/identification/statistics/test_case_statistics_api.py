@@ -2,14 +2,13 @@
 small counts shown as "<5" and the counts that would give them away as "suppressed"."""
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from identification_svc.statistics import settled
-from shared.statistics import Statistics
+from shared import statistics_api
 from tests.support.identification import Caller, Callers, Service
 
 STATISTICS = "/api/v1/statistics/cases"
@@ -181,11 +180,13 @@ async def test_counting_longer_than_a_request_waits_is_a_503_then_the_count_is_t
 ) -> None:
     await open_cases(service, police, 5)
 
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.5)
-        return Statistics(*args, **kwargs)
+    settle = statistics_api.settle
 
-    monkeypatch.setattr(settled, "Statistics", slow)
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.5)
+        return await settle(*args, **kwargs)
+
+    monkeypatch.setattr(settled, "settle", slow)  # where the period is settled
     monkeypatch.setattr(settled, "WAIT_AT_MOST_SECONDS", 0.05)
     period = {"from": "2020-01-01"}  # a period no one counted yet
     response = await service.client.get(STATISTICS, params=period, headers=auditor.headers)
