@@ -113,6 +113,7 @@ class ExclusionEntry(TypedDict):
 
 class MatchResultDict(TypedDict):
     matches: list[MatchEntry]
+    matches_total: int
     excluded: list[ExclusionEntry]
     excluded_total: int
     excluded_by_reason: dict[str, int]
@@ -127,7 +128,8 @@ Listed = Literal["nearby", "all"]
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    matches: tuple[Match, ...]  # best first
+    matches: tuple[Match, ...]  # best first, at most the limit asked for
+    matches_total: int  # how many providers match, listed or not
     # The excluded providers listed (all, or those nearby): provider id -> every rule it
     # fails, in input order.
     excluded: Mapping[str, tuple[str, ...]]
@@ -147,6 +149,7 @@ class MatchResult:
                 }
                 for m in self.matches
             ],
+            "matches_total": self.matches_total,
             "excluded": [
                 {"provider_id": provider_id, "reasons": list(reasons)}
                 for provider_id, reasons in self.excluded.items()
@@ -348,6 +351,7 @@ def match(
     )
     return MatchResult(
         matches=tuple(Match(p.id, p.name, score, reasons) for score, reasons, p in ranked[:limit]),
+        matches_total=len(ranked),
         excluded=MappingProxyType(excluded),
         excluded_total=excluded_total,
         excluded_by_reason=MappingProxyType(

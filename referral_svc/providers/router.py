@@ -29,7 +29,7 @@ from referral_svc.vocabulary import Service
 from shared.db import utcnow
 from shared.errors import error_responses
 from shared.etag import IfMatch, check_if_match, set_etag
-from shared.pagination import MAX_LIMIT, PageQuery
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageQuery
 
 router = APIRouter(prefix="/api/v1")
 
@@ -125,8 +125,9 @@ async def list_provider_matches(
         Query(max_length=12, description="Services needed; default: from the risk measures"),
     ] = None,
     limit: Annotated[
-        int | None, Query(ge=1, le=MAX_LIMIT, description="At most this many matches")
-    ] = None,
+        int,
+        Query(ge=1, le=MAX_LIMIT, description="At most this many matches, the best first"),
+    ] = DEFAULT_LIMIT,
     excluded: Annotated[
         Listed,
         Query(

@@ -275,7 +275,8 @@ class ProviderMatches(BaseModel):
     """The active directory matched to a case for `needs`: matches best first."""
 
     needs: list[str] = Field(description="The services matched on (asked for or defaulted)")
-    matches: list[ProviderMatch]
+    matches: list[ProviderMatch] = Field(description="The best matches, at most `limit`.")
+    matches_total: int = Field(description="How many active providers match, listed or not.")
     excluded: list[ProviderExclusion] = Field(
         description="Excluded providers with every rule they fail: those near the person, or "
         "all of them (`excluded=all`)."

@@ -362,6 +362,7 @@ def test_to_dict_has_the_shape_of_the_public_contract() -> None:
                 "reasons": ["same_county", "free_capacity:3"],
             }
         ],
+        "matches_total": 1,
         "excluded": [{"provider_id": "p2", "reasons": ["inactive"]}],
         "excluded_total": 1,
         "excluded_by_reason": {"inactive": 1},

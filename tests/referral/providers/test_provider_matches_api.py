@@ -171,8 +171,25 @@ async def test_limit_caps_the_matches_not_the_exclusions(service: Referral, poli
     case_id = await service.case(organisation_id=police.organisation_id)
     body = await matches(service, police, case_id, service="shelter", limit="2", excluded="all")
     assert len(body["matches"]) == 2
+    assert body["matches_total"] == 3
     assert len(body["excluded"]) == 1
     assert body["excluded_total"] == 1
+
+
+async def test_the_best_fifty_matches_are_listed_by_default_and_all_counted(
+    service: Referral, police: Caller
+) -> None:
+    for n in range(52):
+        await service.provider(name=f"Shelter {n:02d}")
+    case_id = await service.case(organisation_id=police.organisation_id)
+    body = await matches(service, police, case_id, service="shelter")
+    assert len(body["matches"]) == 50
+    assert body["matches_total"] == 52
+    everything = await matches(service, police, case_id, service="shelter", limit="200")
+    assert len(everything["matches"]) == 52
+    assert [m["provider_id"] for m in everything["matches"][:50]] == [
+        m["provider_id"] for m in body["matches"]
+    ]
 
 
 async def test_only_who_may_refer_the_case_sees_its_matches(
