@@ -7,13 +7,15 @@ change (FastAPI's default scope would end the session after the answer is sent) 
 wakes the relay if the transaction wrote events.
 """
 
+import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.client import ServiceClient
+from shared.client import ServiceClient, UnreadableAnswer
 from shared.errors import ServiceUnavailable
 from shared.events.outbox import PUBLISHED_FLAG, Outbox
 
@@ -67,3 +69,29 @@ class PartApi:
     @property
     def client(self) -> ServiceClient:
         return service_client(self._request, self.part)
+
+
+class IdentifiedCase(BaseModel):
+    """A case as the identification service answers it, as far as a part reads it (each
+    part's shape adds the facts it keeps)."""
+
+    id: uuid.UUID
+
+
+Case = TypeVar("Case", bound=IdentifiedCase)
+
+
+class IdentificationPart(PartApi):
+    """The identification service, as the parts that keep case facts ask it."""
+
+    part = "identification"
+
+    async def case_as(self, case_id: uuid.UUID, token: str, shape: type[Case]) -> Case | None:
+        """The case as the caller may see it there, read as `shape`; None when absent or
+        out of scope. An answer about another case is as unreadable as a malformed one."""
+        case = await self.client.get_model(
+            f"/api/v1/cases/{case_id}", shape, token=token, what="an unreadable case"
+        )
+        if case is not None and case.id != case_id:
+            raise UnreadableAnswer(self.part, "another case than the one asked for")
+        return case

@@ -67,6 +67,12 @@ class CaseRepository(Repository[Case]):
             scope.append(Case.county == county)
         return or_(*scope)
 
+    @classmethod
+    def visible_ids(cls, principal: Principal) -> Select[uuid.UUID]:
+        """The ids of the cases `principal` may see: how what hangs off a case (its
+        screenings, person, consents) is scoped."""
+        return select(Case.id).where(cls.scope(principal))
+
     def visible(self, principal: Principal) -> Select[Case]:
         return select(Case).where(self.scope(principal))
 

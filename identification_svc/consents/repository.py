@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import Select, select
 
-from identification_svc.cases.models import Case
 from identification_svc.cases.repository import CaseRepository
 from identification_svc.consents.models import Consent
 from shared.auth.principal import Principal
@@ -21,7 +20,7 @@ class ConsentRepository(Repository[Consent]):
     resource = "consent"
 
     def visible(self, principal: Principal) -> Select[Consent]:
-        visible_cases = select(Case.id).where(CaseRepository.scope(principal))
+        visible_cases = CaseRepository.visible_ids(principal)
         return select(Consent).where(Consent.case_id.in_(visible_cases))
 
     def of_case(

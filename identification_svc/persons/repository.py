@@ -9,7 +9,6 @@ from collections.abc import Collection
 
 from sqlalchemy import Select, delete, select
 
-from identification_svc.cases.models import Case
 from identification_svc.cases.repository import CaseRepository
 from identification_svc.persons.models import Person, PersonMatchKey
 from identification_svc.persons.protection import MatchKey
@@ -22,7 +21,7 @@ class PersonRepository(Repository[Person]):
     resource = "person"
 
     def visible(self, principal: Principal) -> Select[Person]:
-        visible_cases = select(Case.id).where(CaseRepository.scope(principal))
+        visible_cases = CaseRepository.visible_ids(principal)
         return select(Person).where(Person.case_id.in_(visible_cases))
 
     async def of_case(self, principal: Principal, case_id: uuid.UUID) -> Person | None:

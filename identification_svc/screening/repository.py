@@ -9,7 +9,6 @@ import uuid
 
 from sqlalchemy import Select, false, or_, select
 
-from identification_svc.cases.models import Case
 from identification_svc.cases.repository import CaseRepository
 from identification_svc.screening.models import Screening
 from shared.auth.policy import Permission
@@ -27,7 +26,7 @@ class ScreeningRepository(Repository[Screening]):
             return statement.where(false())
         if principal.sees_all_cases:
             return statement
-        visible_cases = select(Case.id).where(CaseRepository.scope(principal))
+        visible_cases = CaseRepository.visible_ids(principal)
         return statement.where(
             or_(
                 Screening.organisation_id == principal.organisation_id,

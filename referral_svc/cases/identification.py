@@ -10,8 +10,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from referral_svc.cases.exceptions import CaseNotFound
 from referral_svc.cases.schemas import IdentificationCase
-from shared.client import UnreadableAnswer
-from shared.web import PartApi
+from shared.web import IdentificationPart
 
 
 class _Consent(BaseModel):
@@ -25,17 +24,10 @@ class _Consents(BaseModel):
     items: list[_Consent]
 
 
-class Identification(PartApi):
-    part = "identification"
-
+class Identification(IdentificationPart):
     async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
         """The case as the caller may see it there; None when absent or out of scope."""
-        case = await self.client.get_model(
-            f"/api/v1/cases/{case_id}", IdentificationCase, token=token, what="an unreadable case"
-        )
-        if case is not None and case.id != case_id:
-            raise UnreadableAnswer("identification", "another case than the one asked for")
-        return case
+        return await self.case_as(case_id, token, IdentificationCase)
 
     async def current_consent(self, case_id: uuid.UUID, scope: str, token: str) -> uuid.UUID | None:
         """The id of the case's current consent of `scope` (given and not withdrawn), or

@@ -5,6 +5,8 @@ import uuid
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from shared.web import IdentifiedCase
+
 
 class CaseEvent(BaseModel):
     """`case.opened` and `case.status_changed`."""
@@ -21,11 +23,10 @@ class CaseEvent(BaseModel):
     opened_at: AwareDatetime | None = None
 
 
-class IdentificationCase(BaseModel):
+class IdentificationCase(IdentifiedCase):
     """`GET /api/v1/cases/{id}` of the identification service. Its `version`, when given,
     is the one events carry; without it the facts yield to any event."""
 
-    id: uuid.UUID
     version: int = 0
     status: str = Field(max_length=20)
     is_child: bool

@@ -1,13 +1,15 @@
-"""Typed dependencies of the assessment routes: the callers by permission and the service.
-The case a route names is loaded by `risk_svc.cases.dependencies`."""
+"""Typed dependencies of the assessment routes: the callers by permission, the service, and
+an assessment named in the path loaded for a reader. The case a route names is loaded by
+`risk_svc.cases.dependencies`."""
 
 from typing import Annotated
 
 from fastapi import Depends
 
+from risk_svc.assessments.models import Assessment
 from risk_svc.assessments.service import AssessmentService
 from risk_svc.instruments.dependencies import Instruments
-from shared.auth.deps import require
+from shared.auth.deps import Loader, require
 from shared.auth.policy import Permission
 from shared.auth.principal import Principal
 from shared.web import AppOutbox, Session
@@ -23,3 +25,12 @@ async def assessment_service(
 
 
 Assessments = Annotated[AssessmentService, Depends(assessment_service)]
+
+assessment = Loader(
+    assessment_service,
+    AssessmentService.get,
+    key="assessment_id",
+    description="The risk assessment's id.",
+)
+
+ReadableAssessment = Annotated[Assessment, assessment.requiring(Permission.READ_RISK)]

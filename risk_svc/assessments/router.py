@@ -1,12 +1,16 @@
 """Routes of risk assessments: a case's (`/api/v1/cases/{case_id}/risk-assessments`), one
 by id, and the reassessments falling due (`/api/v1/risk-assessments`)."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 
-from risk_svc.assessments.dependencies import Assessments, Assessor, RiskReader
+from risk_svc.assessments.dependencies import (
+    Assessments,
+    Assessor,
+    ReadableAssessment,
+    RiskReader,
+)
 from risk_svc.assessments.exceptions import NotACounty
 from risk_svc.assessments.schemas import (
     CREATE_EXAMPLES,
@@ -76,9 +80,6 @@ async def list_due_risk_assessments(
 
 
 @router.get("/risk-assessments/{assessment_id}", responses=error_responses(401, 403, 404, 422))
-async def get_risk_assessment(
-    assessment_id: uuid.UUID, principal: RiskReader, assessments: Assessments, response: Response
-) -> RiskAssessment:
-    row = await assessments.get(principal, assessment_id)
+async def get_risk_assessment(row: ReadableAssessment, response: Response) -> RiskAssessment:
     set_etag(response, row.id, _STORED)
     return RiskAssessment.of(row)

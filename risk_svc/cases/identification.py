@@ -6,18 +6,10 @@ case asked for, is a 503, never a guess."""
 import uuid
 
 from risk_svc.cases.schemas import IdentificationCase
-from shared.client import UnreadableAnswer
-from shared.web import PartApi
+from shared.web import IdentificationPart
 
 
-class Identification(PartApi):
-    part = "identification"
-
+class Identification(IdentificationPart):
     async def case(self, case_id: uuid.UUID, token: str) -> IdentificationCase | None:
         """The case as the caller may see it there; None when absent or out of scope."""
-        case = await self.client.get_model(
-            f"/api/v1/cases/{case_id}", IdentificationCase, token=token, what="an unreadable case"
-        )
-        if case is not None and case.id != case_id:
-            raise UnreadableAnswer("identification", "another case than the one asked for")
-        return case
+        return await self.case_as(case_id, token, IdentificationCase)

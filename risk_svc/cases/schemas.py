@@ -5,6 +5,8 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.web import IdentifiedCase
+
 
 class CaseEvent(BaseModel):
     """`case.opened` / `case.status_changed` / `case.updated` payload (docs/events.md),
@@ -29,12 +31,11 @@ class ReferralCreated(BaseModel):
     provider_organisation_id: uuid.UUID
 
 
-class IdentificationCase(BaseModel):
+class IdentificationCase(IdentifiedCase):
     """`GET /api/v1/cases/{id}` of the identification service, the fields used here."""
 
     model_config = ConfigDict(extra="ignore")
 
-    id: uuid.UUID
     status: str = Field(max_length=20)
     is_child: bool
     county: str | None = Field(default=None, max_length=10)

@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from identification_svc.cases.schemas import CaseOut
 from identification_svc.consents.schemas import ConsentPage
 from referral_svc.db import EVENTS
 from referral_svc.providers.models import Capacity
+from referral_svc.repatriations.overdue import flag_overdue_steps
 from referral_svc.settings import Settings
 from risk_svc.assessments.schemas import RiskAssessment
 from services.registry import subscriptions
@@ -561,3 +563,15 @@ class RepatriationWorld:
         await self.done(repatriation_id, "pre_return_risk_assessment", coordinator)
         referral_id = await self.accepted_reception(case_id)
         await self.done(repatriation_id, "reception_arranged", coordinator, referral_id=referral_id)
+
+
+async def flag_overdue(service: Referral, now: datetime) -> int:
+    """Run the overdue job of `service` as of `now`: how many steps it flagged."""
+    state = service.app.state
+    return await flag_overdue_steps(state.database, state.outbox, state.settings, now)
+
+
+def due(repatriation: Mapping[str, Any], name: str) -> datetime:
+    """When the step `name` of a repatriation's answer is due."""
+    [found] = [s for s in repatriation["steps"] if s["step"] == name]
+    return datetime.fromisoformat(found["due_at"])

@@ -3,21 +3,10 @@ flagged overdue against its old date may fall overdue again against its new one,
 step whose date stays keeps its flag."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from referral_svc.repatriations.overdue import flag_overdue_steps
 from referral_svc.repatriations.repository import RepatriationRepository
-from tests.support.referral import Referral, RepatriationWorld
-
-
-async def flag(service: Referral, now: datetime) -> int:
-    state = service.app.state
-    return await flag_overdue_steps(state.database, state.outbox, state.settings, now)
-
-
-def due(repatriation: dict, name: str) -> datetime:
-    [found] = [s for s in repatriation["steps"] if s["step"] == name]
-    return datetime.fromisoformat(found["due_at"])
+from tests.support.referral import RepatriationWorld, due, flag_overdue
 
 
 async def test_a_step_flagged_overdue_is_flagged_again_once_completing_another_moves_its_date(
@@ -25,7 +14,7 @@ async def test_a_step_flagged_overdue_is_flagged_again_once_completing_another_m
 ) -> None:
     service = world.service
     repatriation = await world.register(await world.adult_case())
-    assert await flag(service, due(repatriation, "follow_up") + timedelta(days=1)) == 7
+    assert await flag_overdue(service, due(repatriation, "follow_up") + timedelta(days=1)) == 7
 
     moved = await world.done(repatriation["id"], "identity_documents", world.consul)
 
@@ -35,7 +24,7 @@ async def test_a_step_flagged_overdue_is_flagged_again_once_completing_another_m
         for s in moved["steps"]
         if s["status"] == "pending"
     )
-    assert await flag(service, due(moved, "follow_up") + timedelta(days=1)) == 6
+    assert await flag_overdue(service, due(moved, "follow_up") + timedelta(days=1)) == 6
 
 
 async def test_only_the_steps_whose_date_moves_lose_their_overdue_flag(
@@ -44,7 +33,7 @@ async def test_only_the_steps_whose_date_moves_lose_their_overdue_flag(
     service = world.service
     repatriation = await world.register(await world.adult_case())
     last = due(repatriation, "follow_up")
-    assert await flag(service, last + timedelta(days=1)) == 7
+    assert await flag_overdue(service, last + timedelta(days=1)) == 7
 
     async with service.app.state.database.sessions.begin() as session:
         await RepatriationRepository(session).move_due(
@@ -55,6 +44,6 @@ async def test_only_the_steps_whose_date_moves_lose_their_overdue_flag(
             },
         )
 
-    assert await flag(service, last + timedelta(days=2)) == 1
+    assert await flag_overdue(service, last + timedelta(days=2)) == 1
     *_, again = await service.events("repatriation.step_overdue")
     assert again["payload"]["step"] == "consent_to_return"

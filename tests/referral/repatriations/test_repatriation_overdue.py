@@ -10,7 +10,6 @@ from sqlalchemy import update
 
 from referral_svc.app import create_app
 from referral_svc.repatriations.models import RepatriationStep
-from referral_svc.repatriations.overdue import flag_overdue_steps
 from tests.support.apps import SuiteTransport, client_for
 from tests.support.auth import TokenIssuer
 from tests.support.databases import DatabaseFactory
@@ -20,18 +19,10 @@ from tests.support.referral import (
     Referral,
     RepatriationWorld,
     StandInIdentification,
+    due,
+    flag_overdue,
     settings_for,
 )
-
-
-async def flag(service: Referral, now: datetime) -> int:
-    state = service.app.state
-    return await flag_overdue_steps(state.database, state.outbox, state.settings, now)
-
-
-def due(repatriation: dict, name: str) -> datetime:
-    [found] = [s for s in repatriation["steps"] if s["step"] == name]
-    return datetime.fromisoformat(found["due_at"])
 
 
 async def test_an_overdue_step_is_flagged_once_with_an_event_and_an_alert(
@@ -42,9 +33,9 @@ async def test_an_overdue_step_is_flagged_once_with_an_event_and_an_alert(
     repatriation = await world.register(case_id)
     documents_due = due(repatriation, "identity_documents")
 
-    assert await flag(service, documents_due - timedelta(minutes=1)) == 0
-    assert await flag(service, documents_due + timedelta(minutes=1)) == 1
-    assert await flag(service, documents_due + timedelta(hours=1)) == 0  # nothing twice
+    assert await flag_overdue(service, documents_due - timedelta(minutes=1)) == 0
+    assert await flag_overdue(service, documents_due + timedelta(minutes=1)) == 1
+    assert await flag_overdue(service, documents_due + timedelta(hours=1)) == 0  # nothing twice
 
     [event] = await service.events("repatriation.step_overdue")
     assert event["payload"] == {
@@ -76,14 +67,14 @@ async def test_later_steps_fall_overdue_in_turn_and_a_done_step_never(
     repatriation = await world.register(await world.adult_case())
     much_later = due(repatriation, "follow_up") + timedelta(days=1)
     # Every pending step is past its date by then: each is flagged once.
-    assert await flag(service, much_later) == 7
-    assert await flag(service, much_later) == 0
+    assert await flag_overdue(service, much_later) == 7
+    assert await flag_overdue(service, much_later) == 0
     done = await world.done(repatriation["id"], "identity_documents", world.consul)
     # Completing a step counts the next ones from it: with new due dates, they are not
     # overdue before those, and fall overdue again after.
-    assert await flag(service, due(done, "consent_to_return") - timedelta(minutes=1)) == 0
-    assert await flag(service, much_later) == 6
-    assert await flag(service, much_later) == 0
+    assert await flag_overdue(service, due(done, "consent_to_return") - timedelta(minutes=1)) == 0
+    assert await flag_overdue(service, much_later) == 6
+    assert await flag_overdue(service, much_later) == 0
 
 
 async def test_replicas_racing_flag_each_step_once(world: RepatriationWorld) -> None:
@@ -91,7 +82,7 @@ async def test_replicas_racing_flag_each_step_once(world: RepatriationWorld) -> 
     for _ in range(3):
         await world.register(await world.adult_case())
     later = datetime.now().astimezone() + timedelta(days=30)
-    per_replica = await asyncio.gather(*(flag(service, later) for _ in range(4)))
+    per_replica = await asyncio.gather(*(flag_overdue(service, later) for _ in range(4)))
     flagged = sum(per_replica)
     assert flagged == len(await service.events("repatriation.step_overdue"))
     assert flagged == len(await service.events("alert.raised"))
@@ -104,7 +95,7 @@ async def test_a_cancelled_repatriation_falls_overdue_no_more(world: Repatriatio
     repatriation = await world.register(await world.adult_case())
     cancel = f"/api/v1/repatriations/{repatriation['id']}/cancel"
     await service.send("POST", cancel, world.coordinator, {"reason": "Stays in Romania."})
-    assert await flag(service, due(repatriation, "follow_up") + timedelta(days=1)) == 0
+    assert await flag_overdue(service, due(repatriation, "follow_up") + timedelta(days=1)) == 0
 
 
 async def test_the_job_runs_in_the_apps_lifespan(

@@ -24,6 +24,7 @@ from tests.support.referral import (
     Referral,
     RepatriationWorld,
     StandInIdentification,
+    due,
     settings_for,
 )
 
@@ -38,11 +39,6 @@ async def overdue_since(service: Referral, rid: str, step: str, moment: datetime
             )
             .values(due_at=moment)
         )
-
-
-def due(repatriation: dict, name: str) -> datetime:
-    [found] = [s for s in repatriation["steps"] if s["step"] == name]
-    return datetime.fromisoformat(found["due_at"])
 
 
 async def test_registering_completes_the_first_step_and_sets_every_due_date(
