@@ -2,12 +2,14 @@
 
 `python bench/bench_matching.py` builds a seeded random directory shaped like the real one
 (mostly county providers, some regional, a few national; kinds with their usual services),
-times `match` with the answer encoded as JSON for a set of varied cases, every exclusion
-listed (`all`) and as the endpoint answers by default (`nearby`), and prints the median
-and 99th percentile, the matches and the answer's size per directory size. It prints
-figures and never fails on a timing.
+times matching with the answer encoded as JSON for a set of varied cases, every exclusion
+listed (`all`) and as the endpoint answers by default (`nearby`), both by `match` (every
+rule run for every provider) and by the indexed `Directory` the service keeps (its build
+time printed once per size), and prints the median and 99th percentile, the matches and
+the answer's size per directory size. It prints figures and never fails on a timing.
 """
 
+import functools
 import json
 import random
 import statistics
@@ -20,9 +22,13 @@ if not __package__:
     # Run as a script from a checkout: make the project's packages importable.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from collections.abc import Callable
+
 from referral_svc.providers.matching import (
     CaseForMatching,
+    Directory,
     Listed,
+    MatchResult,
     ProviderFacts,
     match,
 )
@@ -150,17 +156,30 @@ def _percentile_ms(samples_ns: list[int], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] / 1e6
 
 
+Matcher = Callable[[CaseForMatching, tuple[str, ...], Listed], MatchResult]
+
+
+def _by_match(
+    providers: list[ProviderFacts], case: CaseForMatching, needs: tuple[str, ...], listed: Listed
+) -> MatchResult:
+    return match(case, needs, providers, today=TODAY, listed=listed)
+
+
+def _by_index(
+    directory: Directory, case: CaseForMatching, needs: tuple[str, ...], listed: Listed
+) -> MatchResult:
+    return directory.match(case, needs, today=TODAY, listed=listed)
+
+
 def _timed(
-    cases: list[tuple[CaseForMatching, tuple[str, ...]]],
-    providers: list[ProviderFacts],
-    listed: Listed,
+    cases: list[tuple[CaseForMatching, tuple[str, ...]]], matcher: Matcher, listed: Listed
 ) -> tuple[list[int], float, float]:
     """Each case's time to match and encode the answer, the mean matches and answer kB."""
     timings: list[int] = []
     found = size = 0
     for case, needs in cases:
         started = time.perf_counter_ns()
-        result = match(case, needs, providers, today=TODAY, listed=listed)
+        result = matcher(case, needs, listed)
         answer = json.dumps(result.to_dict())
         timings.append(time.perf_counter_ns() - started)
         found += len(result.matches)
@@ -174,19 +193,28 @@ def main() -> None:
     cases = [_case(rng) for _ in range(RUNS)]
     print(f"match() and its answer encoded: {RUNS} varied cases per size, one core")
     print(
-        f"{'providers':>10} {'listed':>7} {'median ms':>10} {'p99 ms':>8} {'matches':>8} {'kB':>7}"
+        f"{'providers':>10} {'by':>9} {'listed':>7} {'median ms':>10} {'p99 ms':>8}"
+        f" {'matches':>8} {'kB':>7}"
     )
     for size in SIZES:
         providers = directory[:size]
-        for listed in LISTED:
-            _timed(cases[:10], providers, listed)  # warm-up
-            timings, matches, kilobytes = _timed(cases, providers, listed)
-            median = statistics.median(timings) / 1e6
-            p99 = _percentile_ms(timings, 0.99)
-            print(
-                f"{size:>10,} {listed:>7} {median:>10.2f} {p99:>8.2f} {matches:>8.1f}"
-                f" {kilobytes:>7.1f}"
-            )
+        started = time.perf_counter()
+        indexed = Directory(providers)
+        print(f"{size:>10,} index built in {(time.perf_counter() - started) * 1000:.1f} ms")
+        matchers: dict[str, Matcher] = {
+            "match": functools.partial(_by_match, providers),
+            "Directory": functools.partial(_by_index, indexed),
+        }
+        for by, matcher in matchers.items():
+            for listed in LISTED:
+                _timed(cases[:10], matcher, listed)  # warm-up
+                timings, matches, kilobytes = _timed(cases, matcher, listed)
+                median = statistics.median(timings) / 1e6
+                p99 = _percentile_ms(timings, 0.99)
+                print(
+                    f"{size:>10,} {by:>9} {listed:>7} {median:>10.2f} {p99:>8.2f}"
+                    f" {matches:>8.1f} {kilobytes:>7.1f}"
+                )
 
 
 if __name__ == "__main__":

@@ -192,8 +192,15 @@ async def write(database: Database, rows: Rows, label: str) -> None:
 class Caseload:
     """Every part's rows of the same generated cases."""
 
-    def __init__(self, actors: Actors, sizes: Sizes, protector: PersonalDataProtector) -> None:
+    def __init__(
+        self,
+        actors: Actors,
+        sizes: Sizes,
+        protector: PersonalDataProtector,
+        loaded_at: datetime,
+    ) -> None:
         self.actors = actors
+        self.loaded_at = loaded_at
         self.sizes = sizes
         self.protector = protector
         self.rng = random.Random(SEED)
@@ -465,6 +472,10 @@ class Caseload:
         service = rng.choice(sorted(provider["services"] & set(REFERRAL_SERVICES)))
         status = _pick(rng, REFERRAL_STATUSES)
         created = assessment["created_at"] + timedelta(hours=rng.random() * 48)
+        if status == "sent":
+            # Still waiting, so sent within its deadline before the load: an older one
+            # would have been expired by the job (and counts among the expired).
+            created = self.loaded_at - timedelta(hours=rng.random() * 48)
         answered = created + timedelta(hours=rng.random() * 72)
         referral = {
             "id": _uuid(rng),
@@ -665,7 +676,7 @@ async def load(
     databases (the services not running yet)."""
     databases = {name: Database(urls[name]) for name in ("identification", "risk", "referral")}
     try:
-        caseload = Caseload(actors, sizes, protector_of(data_dir))
+        caseload = Caseload(actors, sizes, protector_of(data_dir), datetime.now(UTC))
         report(f"generating {sizes.providers:,} providers and {sizes.cases:,} cases")
         caseload.providers()
         caseload.cases(ScreeningPool(), AssessmentPool(await initial_instrument(databases["risk"])))

@@ -12,7 +12,7 @@ cannot fail for this case switched off), the rules run in one function call per 
 and they append to one reused list; only an excluded provider's reasons become a tuple.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -242,7 +242,7 @@ def _failed_rules(q: _Query, p: ProviderFacts, out: list[str]) -> None:
     # 5. A free place in each residential service needed (one not offered is reported by 2).
     if q.capacity_binds:
         for service in q.residential_needs:
-            if service in services and p.free_capacity.get(service, 0) <= 0:
+            if service in services and _no_free_place(p, service):
                 out.append(q.no_capacity[service])
     # 6. A child is matched only to providers offering child protection.
     if q.child_protection_binds and CHILD_PROTECTION not in services:
@@ -323,8 +323,6 @@ def match(
     exclusions are kept with their rules (all are counted). Only those listed are kept:
     at national size most of the directory is excluded for not covering the county, and
     keeping each of them was most of a match's time and memory."""
-    if limit is not None and limit < 0:
-        raise ValueError("limit must not be negative")
     q = _query(case, needs, today, matching=True)
     excluded: dict[str, tuple[str, ...]] = {}
     counted: dict[str, int] = {}
@@ -343,6 +341,21 @@ def match(
             failed.clear()
         else:
             eligible.append(provider)
+    return _result(case, q, eligible, excluded, counted, excluded_total, limit)
+
+
+def _result(
+    case: CaseForMatching,
+    q: _Query,
+    eligible: Sequence[ProviderFacts],
+    excluded: Mapping[str, tuple[str, ...]],
+    counted: Mapping[str, int],
+    excluded_total: int,
+    limit: int | None,
+) -> MatchResult:
+    """The eligible providers ranked, with the exclusions as found."""
+    if limit is not None and limit < 0:
+        raise ValueError("limit must not be negative")
     region = REGION_OF_COUNTY.get(case.county)
     region_counties = REGION_COUNTIES[region] if region is not None else frozenset()
     ranked = sorted(
@@ -352,7 +365,7 @@ def match(
     return MatchResult(
         matches=tuple(Match(p.id, p.name, score, reasons) for score, reasons, p in ranked[:limit]),
         matches_total=len(ranked),
-        excluded=MappingProxyType(excluded),
+        excluded=MappingProxyType(dict(excluded)),
         excluded_total=excluded_total,
         excluded_by_reason=MappingProxyType(
             dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
@@ -368,3 +381,162 @@ def check_referable(
     failed: list[str] = []
     _failed_rules(_query(case, services, today, matching=False), provider, failed)
     return failed
+
+
+def _no_free_place(p: ProviderFacts, service: str) -> bool:
+    return p.free_capacity.get(service, 0) <= 0
+
+
+def _bits(positions: Iterable[int], size: int) -> int:
+    """The set of `positions` (each below `size`) as the bits of an int."""
+    flags = bytearray((size + 7) // 8)
+    for i in positions:
+        flags[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(flags, "little")
+
+
+def _positions(bits: int) -> list[int]:
+    """The positions of the bits set, ascending."""
+    text = bin(bits)[:1:-1]  # bit i is character i
+    found = []
+    i = text.find("1")
+    while i >= 0:
+        found.append(i)
+        i = text.find("1", i + 1)
+    return found
+
+
+class Directory:
+    """A directory indexed for matching at national size: for each fact a rule reads, the
+    set of providers having it, as the bits of an int over their positions. A match then
+    finds who fails each rule by a few operations on those sets, whatever the directory's
+    size, and runs the rules one by one only for the providers it lists (`match`, the
+    reference, runs them for every provider; both give the same answer).
+
+    The sets that depend on the case or the day (a county's sole-county providers, those
+    limiting genders, accreditation on a day) are made when first asked for. `replace`
+    puts a changed entry in place (free places, answer time); its services, coverage and
+    age groups must be those of the entry it replaces.
+    """
+
+    def __init__(self, providers: Sequence[ProviderFacts]) -> None:
+        self.providers = list(providers)
+        size = len(self.providers)
+        self._all = (1 << size) - 1
+        by_service: dict[str, list[int]] = {}
+        by_county: dict[str, list[int]] = {}
+        for i, p in enumerate(self.providers):
+            for service in p.services:
+                by_service.setdefault(service, []).append(i)
+            for county in p.counties:
+                by_county.setdefault(county, []).append(i)
+        self._offers = {s: _bits(found, size) for s, found in by_service.items()}
+        self._covers = {c: _bits(found, size) for c, found in by_county.items()}
+
+        def having(test: Callable[[ProviderFacts], bool]) -> int:
+            return _bits((i for i, p in enumerate(self.providers) if test(p)), size)
+
+        self._having = having
+        self._national = having(lambda p: p.national)
+        self._inactive = having(lambda p: not p.active)
+        self._adults = having(lambda p: p.accepts_adults)
+        self._children = having(lambda p: p.accepts_children)
+        self._full = {
+            service: _bits(
+                (i for i, p in enumerate(self.providers) if _no_free_place(p, service)), size
+            )
+            for service in RESIDENTIAL_SERVICES
+        }
+        self._only_in: dict[str, int] = {}
+        self._limiting: dict[str | None, int] = {}
+        self._unaccredited: tuple[date, int] | None = None
+
+    def replace(self, position: int, provider: ProviderFacts) -> None:
+        self.providers[position] = provider
+        bit = 1 << position
+        for service, full in self._full.items():
+            if _no_free_place(provider, service):
+                self._full[service] = full | bit
+            else:
+                self._full[service] = full & ~bit
+
+    def match(
+        self,
+        case: CaseForMatching,
+        needs: Collection[str],
+        *,
+        today: date,
+        limit: int | None = None,
+        listed: Listed = "all",
+    ) -> MatchResult:
+        """What `match(case, needs, self.providers, ...)` answers."""
+        q = _query(case, needs, today, matching=True)
+        offers_all = self._all
+        for service in q.needs_in_order:
+            offers_all &= self._offers.get(service, 0)
+        covering = self._national | self._covers.get(q.county, 0)
+        failing = self._failing(q, case)
+        excluded_bits = 0
+        for bits in failing.values():
+            excluded_bits |= bits
+        listed_bits = excluded_bits if listed == "all" else excluded_bits & covering & offers_all
+        excluded: dict[str, tuple[str, ...]] = {}
+        failed: list[str] = []
+        for i in _positions(listed_bits):
+            provider = self.providers[i]
+            _failed_rules(q, provider, failed)
+            excluded[provider.id] = tuple(failed)
+            failed.clear()
+        counted = {reason: bits.bit_count() for reason, bits in failing.items() if bits}
+        eligible = [self.providers[i] for i in _positions(self._all & ~excluded_bits)]
+        return _result(case, q, eligible, excluded, counted, excluded_bits.bit_count(), limit)
+
+    def _failing(self, q: _Query, case: CaseForMatching) -> dict[str, int]:
+        """Who fails each hard rule (`_failed_rules`), by reason."""
+        everyone = self._all
+        failing = {INACTIVE: self._inactive, NOT_ACCREDITED: self._unaccredited_on(q.today)}
+        for service in q.needs_in_order:
+            failing[q.not_offered[service]] = everyone & ~self._offers.get(service, 0)
+        if q.coverage_binds:
+            failing[COUNTY_NOT_COVERED] = everyone & ~(
+                self._national | self._covers.get(q.county, 0)
+            )
+        failing[AGE_GROUP_NOT_ACCEPTED] = everyone & ~(
+            self._children if q.is_child else self._adults
+        )
+        if q.gender_binds:
+            failing[GENDER_NOT_ACCEPTED] = self._limiting_against(q.gender)
+        if q.capacity_binds:
+            for service in q.residential_needs:
+                failing[q.no_capacity[service]] = self._offers.get(service, 0) & self._full[service]
+        if q.child_protection_binds:
+            failing[CHILD_PROTECTION_REQUIRED] = everyone & ~self._offers.get(CHILD_PROTECTION, 0)
+        if q.exploiters_county_binds and case.exploiters_county is not None:
+            residential = 0
+            for service in q.residential_needs:
+                residential |= self._offers.get(service, 0)
+            failing[EXPLOITERS_COUNTY_SHELTER] = residential & self._only_in_county(
+                case.exploiters_county
+            )
+        return failing
+
+    def _unaccredited_on(self, today: date) -> int:
+        if self._unaccredited is None or self._unaccredited[0] != today:
+            bits = self._having(
+                lambda p: p.accreditation_valid_until is None or p.accreditation_valid_until < today
+            )
+            self._unaccredited = (today, bits)
+        return self._unaccredited[1]
+
+    def _limiting_against(self, gender: str | None) -> int:
+        if gender not in self._limiting:
+            self._limiting[gender] = self._having(
+                lambda p: bool(p.genders) and gender not in p.genders
+            )
+        return self._limiting[gender]
+
+    def _only_in_county(self, county: str) -> int:
+        if county not in self._only_in:
+            only = frozenset({county})
+            self._only_in[county] = self._having(lambda p: not p.national and p.counties == only)
+        return self._only_in[county]

@@ -59,6 +59,7 @@ class Provider(Base):
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     # Median hours from sending to acceptance over the latest acceptances (ranking input).
     median_accept_hours: Mapped[float | None]
+    answer_time_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -81,6 +81,10 @@ _PLACES_CHANGED = select(
     Capacity.provider_id, Capacity.service, Capacity.free, Capacity.changed_at
 ).where(Capacity.changed_at >= bindparam("since", type_=UTCDateTime()))
 
+_ANSWER_TIMES_CHANGED = select(
+    Provider.id, Provider.median_accept_hours, Provider.answer_time_changed_at
+).where(Provider.answer_time_changed_at >= bindparam("since", type_=UTCDateTime()))
+
 _WHOLE_ENTRY = (
     selectinload(Provider.services),
     selectinload(Provider.coverage),
@@ -109,7 +113,6 @@ class ProviderRepository(Repository[Provider]):
         self,
         *,
         provider_ids: Sequence[uuid.UUID] | None = None,
-        kind: str | None = None,
         active_only: bool = True,
     ) -> list[ProviderFacts]:
         """Providers as matching sees them, in one query whatever the directory's size,
@@ -139,20 +142,18 @@ class ProviderRepository(Repository[Provider]):
         )
         if active_only:
             statement = statement.where(Provider.active.is_(True))
-        if kind is not None:
-            statement = statement.where(Provider.kind == kind)
         if provider_ids is not None:
             statement = statement.where(Provider.id.in_(provider_ids))
         facts = []
         for row in await self.session.execute(statement):
-            (provider_id, name, kind_, adults, children, genders, languages, forms, valid_until,
+            (provider_id, name, kind, adults, children, genders, languages, forms, valid_until,
              active, median_hours, services, areas, free_places) = row  # fmt: skip
             counties, national, countries = _coverage(areas)
             facts.append(
                 ProviderFacts(
                     id=str(provider_id),
                     name=name,
-                    kind=kind_,
+                    kind=kind,
                     services=_codes(services),
                     counties=counties,
                     national=national,
@@ -184,6 +185,14 @@ class ProviderRepository(Repository[Provider]):
         `since`."""
         rows = await self.session.execute(_PLACES_CHANGED, {"since": since})
         return [(str(p), service, free, when) for p, service, free, when in rows if when]
+
+    async def answer_times_changed_since(
+        self, since: datetime
+    ) -> Sequence[tuple[str, float | None, datetime]]:
+        """(provider id, median answer hours, when) of the answer times changed at or
+        after `since`."""
+        rows = await self.session.execute(_ANSWER_TIMES_CHANGED, {"since": since})
+        return [(str(p), hours, when) for p, hours, when in rows if when]
 
     async def set_free(self, provider_id: uuid.UUID, service: str, free: int) -> bool:
         """Set the free places unless they would exceed the total; whether it was set."""
@@ -230,7 +239,7 @@ class ProviderRepository(Repository[Provider]):
         await self.session.execute(
             update(Provider)
             .where(Provider.id == provider_id)
-            .values(median_accept_hours=hours)
+            .values(median_accept_hours=hours, answer_time_changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
 

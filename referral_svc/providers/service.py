@@ -181,9 +181,9 @@ class DirectoryService:
         needs = sorted(set(services)) or services_for(risk.measures if risk else ())
         if not needs:
             raise NoServicesNamed()
-        directory = await self.snapshot.providers(self.providers)
-        result = matching.match(
-            case_for_matching(case, risk), needs, directory, today=today, limit=limit, listed=listed
+        directory = await self.snapshot.directory(self.providers)
+        result = directory.match(
+            case_for_matching(case, risk), needs, today=today, limit=limit, listed=listed
         )
         return needs, result
 

@@ -181,11 +181,14 @@ class ReferralService:
         if any(matching.CHILD_PROTECTION in services for services in standing):
             return None
         risk = await self.cases.risk(case.case_id)
-        candidates = await self.providers.directory(kind=matching.CHILD_PROTECTION)
+        child = case_for_matching(case, risk)
+        candidates = [
+            p
+            for p in await self.directory.covering(self.providers, child.county)
+            if p.kind == matching.CHILD_PROTECTION
+        ]
         needs = [matching.CHILD_PROTECTION]
-        result = matching.match(
-            case_for_matching(case, risk), needs, candidates, today=now.date(), limit=1
-        )
+        result = matching.match(child, needs, candidates, today=now.date(), limit=1)
         if result.matches:
             provider_id = uuid.UUID(result.matches[0].provider_id)
             organisation_id = await self.providers.organisation_of(provider_id)
@@ -377,14 +380,12 @@ class ReferralService:
         case = await self.cases.cases.newest(referral.case_id)
         if case is None:
             return None
-        risk = await self.cases.risk(case.case_id)
+        person = case_for_matching(case, await self.cases.risk(case.case_id))
         turned_down = await self.referrals.providers_turned_down(case.case_id)
         left_out = {str(p) for p in turned_down | {referral.provider_id}}
-        providers = await self.directory.providers(self.providers)
-        candidates = [p for p in providers if p.id not in left_out]
-        result = matching.match(
-            case_for_matching(case, risk), referral.services, candidates, today=today, limit=1
-        )
+        nearby = await self.directory.covering(self.providers, person.county)
+        candidates = [p for p in nearby if p.id not in left_out]
+        result = matching.match(person, referral.services, candidates, today=today, limit=1)
         if not result.matches:
             return None
         best = result.matches[0]

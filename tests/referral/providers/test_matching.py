@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from referral_svc.providers.matching import (
     CaseForMatching,
+    Directory,
     ProviderFacts,
     check_referable,
     match,
@@ -501,3 +502,27 @@ def test_what_bars_a_referral_also_excludes_from_the_matches(
         barred = check_referable(case, needed, p, TODAY)
         excluded = match(case, needed, [p], today=TODAY).excluded.get(p.id, ())
         assert set(barred) <= set(excluded)
+
+
+@given(
+    case=cases,
+    needed=needs,
+    seed=st.integers(0, 2**32),
+    listed=st.sampled_from(("nearby", "all")),
+    limit=st.sampled_from((None, 0, 1, 5)),
+)
+def test_the_indexed_directory_answers_what_matching_every_provider_answers(
+    case: CaseForMatching, needed: frozenset[str], seed: int, listed: str, limit: int | None
+) -> None:
+    rng = random.Random(seed)
+    providers = _directory(rng, 80)
+    directory = Directory(providers)
+    # Places move after the index is made: a full shelter frees up, a free one fills.
+    for position in rng.sample(range(len(providers)), 10):
+        places = {s: rng.randint(0, 2) for s in ("shelter", "secure_shelter")}
+        providers[position] = replace(providers[position], free_capacity=places)
+        directory.replace(position, providers[position])
+    for day in (TODAY, TODAY + timedelta(days=20)):
+        expected = match(case, needed, providers, today=day, limit=limit, listed=listed)  # type: ignore[arg-type]
+        indexed = directory.match(case, needed, today=day, limit=limit, listed=listed)  # type: ignore[arg-type]
+        assert indexed == expected

@@ -208,3 +208,24 @@ async def test_only_who_may_refer_the_case_sees_its_matches(
     wrong = await service.client.get(path, params={"service": "spa"}, headers=police.headers)
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"].startswith("service")
+
+
+async def test_an_acceptance_counts_in_the_providers_answer_time_at_the_next_match(
+    service: Referral, police: Caller, callers: Callers
+) -> None:
+    """A provider's median answer time moves with each acceptance, not with a change of
+    its entry; the process's copy of the directory follows it all the same."""
+    organisation = uuid.uuid4()
+    shelter = await service.provider(organisation)
+    case_id = await service.adult_with_consent(police)
+
+    async def reasons() -> list[str]:
+        body = await matches(service, police, case_id, service=["shelter"])
+        [match] = [m for m in body["matches"] if m["provider_id"] == shelter["id"]]
+        reasons: list[str] = match["reasons"]
+        return reasons
+
+    assert "responds_quickly" not in await reasons()
+    referral = await service.referral(police, case_id, shelter["id"])
+    await service.act(callers("provider", organisation_id=organisation), referral["id"], "accept")
+    assert "responds_quickly" in await reasons()

@@ -161,3 +161,23 @@ async def test_expiring_many_referrals_reads_the_directory_once(
     assert len(directory_reads) <= 1
     for referral in referrals:
         assert (await status(service, referral["id"]))["next_best"]["name"] == "Second"
+
+
+async def test_the_next_best_covers_the_persons_county_in_the_directory_as_it_is_now(
+    service: Referral, police: Caller
+) -> None:
+    """The next best is looked for among the providers covering the person's county or the
+    whole country, as the directory stands at the expiry (an entry added since the last
+    expiry counts)."""
+    shelter = await service.provider(name="First")
+    await service.provider(name="Elsewhere", counties=["RO-CJ"])
+    first_case = await service.adult_with_consent(police)
+    first = await service.referral(police, first_case, shelter["id"])
+    assert await expire(service, at(first, days=4)) == 1
+    assert (await status(service, first["id"]))["next_best"] is None
+
+    await service.provider(name="Everywhere", counties=["national"])
+    second_case = await service.adult_with_consent(police)
+    second = await service.referral(police, second_case, shelter["id"])
+    assert await expire(service, at(second, days=4)) == 1
+    assert (await status(service, second["id"]))["next_best"]["name"] == "Everywhere"
