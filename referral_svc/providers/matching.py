@@ -421,8 +421,8 @@ class Directory:
 
     def __init__(self, providers: Sequence[ProviderFacts]) -> None:
         self.providers = list(providers)
-        size = len(self.providers)
-        self._all = (1 << size) - 1
+        self._position = {p.id: i for i, p in enumerate(self.providers)}
+        self._all = (1 << len(self.providers)) - 1
         by_service: dict[str, list[int]] = {}
         by_county: dict[str, list[int]] = {}
         for i, p in enumerate(self.providers):
@@ -430,28 +430,27 @@ class Directory:
                 by_service.setdefault(service, []).append(i)
             for county in p.counties:
                 by_county.setdefault(county, []).append(i)
+        size = len(self.providers)
         self._offers = {s: _bits(found, size) for s, found in by_service.items()}
         self._covers = {c: _bits(found, size) for c, found in by_county.items()}
-
-        def having(test: Callable[[ProviderFacts], bool]) -> int:
-            return _bits((i for i, p in enumerate(self.providers) if test(p)), size)
-
-        self._having = having
-        self._national = having(lambda p: p.national)
-        self._inactive = having(lambda p: not p.active)
-        self._adults = having(lambda p: p.accepts_adults)
-        self._children = having(lambda p: p.accepts_children)
+        self._national = self._having(lambda p: p.national)
+        self._inactive = self._having(lambda p: not p.active)
+        self._adults = self._having(lambda p: p.accepts_adults)
+        self._children = self._having(lambda p: p.accepts_children)
         self._full = {
-            service: _bits(
-                (i for i, p in enumerate(self.providers) if _no_free_place(p, service)), size
-            )
-            for service in RESIDENTIAL_SERVICES
+            service: self._without_free_place(service) for service in RESIDENTIAL_SERVICES
         }
-        self._only_in: dict[str, int] = {}
+        self._exactly: dict[frozenset[str], int] = {}
         self._limiting: dict[str | None, int] = {}
         self._unaccredited: tuple[date, int] | None = None
 
-    def replace(self, position: int, provider: ProviderFacts) -> None:
+    def get(self, provider_id: str) -> ProviderFacts | None:
+        position = self._position.get(provider_id)
+        return self.providers[position] if position is not None else None
+
+    def replace(self, provider: ProviderFacts) -> None:
+        """Put the changed entry of a provider held in place of its old one."""
+        position = self._position[provider.id]
         self.providers[position] = provider
         bit = 1 << position
         for service, full in self._full.items():
@@ -459,6 +458,11 @@ class Directory:
                 self._full[service] = full | bit
             else:
                 self._full[service] = full & ~bit
+
+    def covering(self, county: str) -> list[ProviderFacts]:
+        """The providers covering `county` or the whole country: all that can match there
+        (rule 3), for matching that needs only the matches."""
+        return [self.providers[i] for i in _positions(self._covering(county))]
 
     def match(
         self,
@@ -471,15 +475,15 @@ class Directory:
     ) -> MatchResult:
         """What `match(case, needs, self.providers, ...)` answers."""
         q = _query(case, needs, today, matching=True)
-        offers_all = self._all
-        for service in q.needs_in_order:
-            offers_all &= self._offers.get(service, 0)
-        covering = self._national | self._covers.get(q.county, 0)
-        failing = self._failing(q, case)
+        failing = self._failing(q)
         excluded_bits = 0
         for bits in failing.values():
             excluded_bits |= bits
-        listed_bits = excluded_bits if listed == "all" else excluded_bits & covering & offers_all
+        listed_bits = excluded_bits
+        if listed == "nearby":
+            listed_bits &= self._covering(q.county)
+            for service in q.needs_in_order:
+                listed_bits &= self._offers.get(service, 0)
         excluded: dict[str, tuple[str, ...]] = {}
         failed: list[str] = []
         for i in _positions(listed_bits):
@@ -491,16 +495,14 @@ class Directory:
         eligible = [self.providers[i] for i in _positions(self._all & ~excluded_bits)]
         return _result(case, q, eligible, excluded, counted, excluded_bits.bit_count(), limit)
 
-    def _failing(self, q: _Query, case: CaseForMatching) -> dict[str, int]:
+    def _failing(self, q: _Query) -> dict[str, int]:
         """Who fails each hard rule (`_failed_rules`), by reason."""
         everyone = self._all
         failing = {INACTIVE: self._inactive, NOT_ACCREDITED: self._unaccredited_on(q.today)}
         for service in q.needs_in_order:
             failing[q.not_offered[service]] = everyone & ~self._offers.get(service, 0)
         if q.coverage_binds:
-            failing[COUNTY_NOT_COVERED] = everyone & ~(
-                self._national | self._covers.get(q.county, 0)
-            )
+            failing[COUNTY_NOT_COVERED] = everyone & ~self._covering(q.county)
         failing[AGE_GROUP_NOT_ACCEPTED] = everyone & ~(
             self._children if q.is_child else self._adults
         )
@@ -511,14 +513,23 @@ class Directory:
                 failing[q.no_capacity[service]] = self._offers.get(service, 0) & self._full[service]
         if q.child_protection_binds:
             failing[CHILD_PROTECTION_REQUIRED] = everyone & ~self._offers.get(CHILD_PROTECTION, 0)
-        if q.exploiters_county_binds and case.exploiters_county is not None:
+        if q.exploiters_county_binds:
             residential = 0
             for service in q.residential_needs:
                 residential |= self._offers.get(service, 0)
-            failing[EXPLOITERS_COUNTY_SHELTER] = residential & self._only_in_county(
-                case.exploiters_county
+            failing[EXPLOITERS_COUNTY_SHELTER] = residential & self._only_in(
+                q.exploiters_county_only
             )
         return failing
+
+    def _having(self, test: Callable[[ProviderFacts], bool]) -> int:
+        return _bits((i for i, p in enumerate(self.providers) if test(p)), len(self.providers))
+
+    def _without_free_place(self, service: str) -> int:
+        return self._having(lambda p: _no_free_place(p, service))
+
+    def _covering(self, county: str) -> int:
+        return self._national | self._covers.get(county, 0)
 
     def _unaccredited_on(self, today: date) -> int:
         if self._unaccredited is None or self._unaccredited[0] != today:
@@ -535,8 +546,10 @@ class Directory:
             )
         return self._limiting[gender]
 
-    def _only_in_county(self, county: str) -> int:
-        if county not in self._only_in:
-            only = frozenset({county})
-            self._only_in[county] = self._having(lambda p: not p.national and p.counties == only)
-        return self._only_in[county]
+    def _only_in(self, counties: frozenset[str]) -> int:
+        """Providers covering exactly `counties`, not the whole country."""
+        if counties not in self._exactly:
+            self._exactly[counties] = self._having(
+                lambda p: not p.national and p.counties == counties
+            )
+        return self._exactly[counties]

@@ -13,7 +13,7 @@ older one.
 The mechanism's own matching (the next best provider of an expired or declined referral,
 a child's county child-protection service) needs only the matches, never the exclusions:
 `covering` gives it the providers that can match in a county at all (rule 3), a few
-hundred of 20,000, from positions kept per county until the next rebuild.
+hundred of 20,000, from the index.
 """
 
 import asyncio
@@ -35,10 +35,8 @@ class DirectorySnapshot:
     def __init__(self) -> None:
         self._version: int | None = None
         self._directory = Directory([])
-        self._position: dict[str, int] = {}
         # (provider id, service or _ANSWER_TIME) -> when the fact applied last changed.
         self._changed: dict[tuple[str, str], datetime] = {}
-        self._covering: dict[str, list[int]] = {}
         self._watermark = utcnow()
         self._rebuilding = asyncio.Lock()
 
@@ -54,46 +52,34 @@ class DirectorySnapshot:
 
     async def covering(self, repository: ProviderRepository, county: str) -> list[ProviderFacts]:
         """The active providers covering `county` or the whole country, as of now."""
-        providers = (await self.directory(repository)).providers
-        positions = self._covering.get(county)
-        if positions is None:
-            positions = [i for i, p in enumerate(providers) if p.national or county in p.counties]
-            self._covering[county] = positions
-        return [providers[i] for i in positions]
+        return (await self.directory(repository)).covering(county)
 
     async def _rebuild(self, repository: ProviderRepository, version: int) -> None:
         started = utcnow()
-        providers = await repository.directory()
-        self._directory = Directory(providers)
-        self._position = {provider.id: index for index, provider in enumerate(providers)}
+        self._directory = Directory(await repository.directory())
         self._changed = {}
-        self._covering = {}
         self._watermark = started
         self._version = version
 
     async def _apply_changes(self, repository: ProviderRepository) -> None:
         since = self._watermark - MARGIN
         for provider_id, service, free, changed_at in await repository.places_changed_since(since):
-            if self._newer(provider_id, service, changed_at):
-                provider = self._directory.providers[self._position[provider_id]]
-                if provider.free_capacity.get(service) != free:
-                    places = MappingProxyType({**provider.free_capacity, service: free})
-                    self._replace(replace(provider, free_capacity=places))
+            provider = self._newer(provider_id, service, changed_at)
+            if provider is not None and provider.free_capacity.get(service) != free:
+                places = MappingProxyType({**provider.free_capacity, service: free})
+                self._directory.replace(replace(provider, free_capacity=places))
         for provider_id, hours, changed_at in await repository.answer_times_changed_since(since):
-            if self._newer(provider_id, _ANSWER_TIME, changed_at):
-                provider = self._directory.providers[self._position[provider_id]]
-                if provider.median_response_hours != hours:
-                    self._replace(replace(provider, median_response_hours=hours))
+            provider = self._newer(provider_id, _ANSWER_TIME, changed_at)
+            if provider is not None and provider.median_response_hours != hours:
+                self._directory.replace(replace(provider, median_response_hours=hours))
 
-    def _newer(self, provider_id: str, fact: str, changed_at: datetime) -> bool:
-        """Whether a change read is one to apply (of a provider kept, newer than the last
-        applied), noting it if so."""
+    def _newer(self, provider_id: str, fact: str, changed_at: datetime) -> ProviderFacts | None:
+        """The provider whose fact a change read is to be applied to (one held, the change
+        newer than the last applied), noting the change; None when it is not."""
         self._watermark = max(self._watermark, changed_at)
         key = (provider_id, fact)
-        if provider_id not in self._position or self._changed.get(key, changed_at) > changed_at:
-            return False
+        provider = self._directory.get(provider_id)
+        if provider is None or self._changed.get(key, changed_at) > changed_at:
+            return None
         self._changed[key] = changed_at
-        return True
-
-    def _replace(self, provider: ProviderFacts) -> None:
-        self._directory.replace(self._position[provider.id], provider)
+        return provider

@@ -521,8 +521,10 @@ def test_the_indexed_directory_answers_what_matching_every_provider_answers(
     for position in rng.sample(range(len(providers)), 10):
         places = {s: rng.randint(0, 2) for s in ("shelter", "secure_shelter")}
         providers[position] = replace(providers[position], free_capacity=places)
-        directory.replace(position, providers[position])
+        directory.replace(providers[position])
     for day in (TODAY, TODAY + timedelta(days=20)):
         expected = match(case, needed, providers, today=day, limit=limit, listed=listed)  # type: ignore[arg-type]
         indexed = directory.match(case, needed, today=day, limit=limit, listed=listed)  # type: ignore[arg-type]
         assert indexed == expected
+    covering = {p.id for p in directory.covering(case.county)}
+    assert covering == {p.id for p in providers if p.national or case.county in p.counties}
